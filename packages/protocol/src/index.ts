@@ -1,0 +1,2 @@
+export * from './trial-config.js';
+export * from './errors.js';

@@ -1,0 +1,122 @@
+/**
+ * TrialConfig: every hyper-parameter of one GRU-GAN training run.
+ *
+ * One zod schema is the single source of truth; the TypeScript type is inferred from it.
+ * The defaults train TimeGAN's `sines` data well on a CPU (24 steps x 5 features):
+ * hidden 24, 3 layers, per-step discriminator logits, non-saturating loss, Adam 1e-3 / (0.5, 0.999).
+ */
+import { z } from 'zod';
+
+export const BuiltinDatasetName = z.enum(['sines']);
+export type BuiltinDatasetName = z.infer<typeof BuiltinDatasetName>;
+
+export const ScalingKind = z.enum(['minmax', 'none']);
+
+export const DataConfig = z
+  .object({
+    /** Built-in data set name; exclusive with `path`. */
+    dataset: BuiltinDatasetName.optional(),
+    /** CSV file with a header row; exclusive with `dataset`. */
+    path: z.string().min(1).optional(),
+    /** CSV columns to use, by header name (default: every column). */
+    columns: z.array(z.string().min(1)).min(1).optional(),
+    /** Reverse the CSV rows (TimeGAN's stock data is newest first). */
+    reverse: z.boolean().default(false),
+    /** Window length in time steps: TimeGAN uses 24. */
+    seqLen: z.number().int().min(2).max(4096).default(24),
+    /** Step between window starts; 1 = every window, as TimeGAN does. */
+    stride: z.number().int().min(1).default(1),
+    /** Per-column scaling to [0, 1], which the generator's sigmoid output needs. */
+    scaling: ScalingKind.default('minmax'),
+    /** Number of sequences generated for built-in data sets (TimeGAN: 10 000). */
+    numSequences: z.number().int().min(1).default(10000),
+    /** Features of built-in data sets (TimeGAN sines: 5). */
+    features: z.number().int().min(1).default(5),
+    /** Fraction held out as test data. */
+    testFraction: z.number().min(0).max(0.9).default(0.2),
+  })
+  .refine((d) => (d.dataset === undefined) !== (d.path === undefined), {
+    message: 'give exactly one of data.dataset or data.path',
+    path: ['dataset'],
+  });
+export type DataConfig = z.infer<typeof DataConfig>;
+
+export const GruVariant = z.enum(['cho2014', 'reset-after']);
+export type GruVariant = z.infer<typeof GruVariant>;
+
+export const DiscriminatorOutput = z.enum(['per-step', 'final']);
+export type DiscriminatorOutput = z.infer<typeof DiscriminatorOutput>;
+
+export const ModelConfig = z.object({
+  /** Network family: a plain GRU-GAN (TimeGAN-class models come later). */
+  kind: z.enum(['grugan']).default('grugan'),
+  /** Noise features per time step; TimeGAN uses the data's feature count. 0 = same as data. */
+  noiseDim: z.number().int().min(0).default(0),
+  /** GRU units per layer, for generator and discriminator. */
+  hiddenSize: z.number().int().min(1).max(4096).default(24),
+  /** Stacked GRU layers. */
+  layers: z.number().int().min(1).max(8).default(3),
+  /** Standard Cho et al. (2014) GRU, or cuDNN/Keras' reset-after variant. */
+  gruVariant: GruVariant.default('cho2014'),
+  /** Discriminator logit on every step (TimeGAN) or once at the end. */
+  discriminatorOutput: DiscriminatorOutput.default('per-step'),
+  /** Bidirectional discriminator GRU (sees the whole sequence at every step). */
+  bidirectional: z.boolean().default(false),
+});
+export type ModelConfig = z.infer<typeof ModelConfig>;
+
+export const LossKind = z.enum(['ns', 'minimax', 'wgan-gp', 'lsgan', 'hinge']);
+export type LossKind = z.infer<typeof LossKind>;
+
+export const LossConfig = z.object({
+  /** GAN objective; `ns` is the non-saturating loss of Goodfellow et al. (2014). */
+  kind: LossKind.default('ns'),
+  /** Gradient-penalty weight for wgan-gp (Gulrajani et al. 2017 use 10). */
+  gpWeight: z.number().min(0).default(10),
+});
+export type LossConfig = z.infer<typeof LossConfig>;
+
+export const OptimizerConfig = z.object({
+  /** Discriminator Adam learning rate. */
+  lrD: z.number().positive().max(1).default(1e-3),
+  /** Generator Adam learning rate. */
+  lrG: z.number().positive().max(1).default(1e-3),
+  /** Adam beta1; 0.5 is the usual GAN choice (Radford et al. 2015). */
+  beta1: z.number().min(0).max(0.9999).default(0.5),
+  /** Adam beta2. */
+  beta2: z.number().min(0).max(0.99999).default(0.999),
+  /** Adam epsilon. */
+  epsilon: z.number().positive().default(1e-8),
+});
+export type OptimizerConfig = z.infer<typeof OptimizerConfig>;
+
+export const TrainingConfig = z.object({
+  /** Global batch size (split across data-parallel ranks). */
+  batchSize: z.number().int().min(1).max(65536).default(128),
+  /** Generator steps to train. */
+  steps: z.number().int().min(1).default(2000),
+  /** Discriminator steps per generator step. */
+  dStepsPerGStep: z.number().int().min(1).max(100).default(1),
+  /** Clip gradients to this global L2 norm; 0 turns clipping off. */
+  gradClipNorm: z.number().min(0).default(0),
+  /** Evaluate every this many generator steps; 0 = only at the end. */
+  evalEvery: z.number().int().min(0).default(250),
+  /** Checkpoint every this many generator steps; 0 = only at the end. */
+  checkpointEvery: z.number().int().min(0).default(500),
+  /** Log metrics every this many generator steps. */
+  logEvery: z.number().int().min(1).default(10),
+});
+export type TrainingConfig = z.infer<typeof TrainingConfig>;
+
+export const TrialConfig = z.object({
+  data: DataConfig.prefault({ dataset: 'sines' }),
+  model: ModelConfig.prefault({}),
+  loss: LossConfig.prefault({}),
+  optimizer: OptimizerConfig.prefault({}),
+  training: TrainingConfig.prefault({}),
+  /** Seed of every random draw: weights, noise, batches, data generation. */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+});
+export type TrialConfig = z.infer<typeof TrialConfig>;
+/** What a user may write: every field optional, defaults filled in by `TrialConfig.parse`. */
+export type TrialConfigInput = z.input<typeof TrialConfig>;
