@@ -1,2 +1,3 @@
 export * from './trial-config.js';
+export * from './trial.js';
 export * from './errors.js';
