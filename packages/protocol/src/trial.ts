@@ -66,6 +66,12 @@ export const TrialRecord = z.object({
   launchId: z.string().optional(),
   /** Why a trial failed or stopped. */
   message: z.string().optional(),
+  /** Launcher that started the workers (`local`, `kubernetes`), to query them after a restart. */
+  launcher: z.string().optional(),
+  /** When the coordinator last heard from the trial's workers (reconciliation's liveness clock). */
+  lastReportAt: z.string().optional(),
+  /** Stream sequence of the last report applied, so a redelivered report is applied once. */
+  reportSeq: z.number().int().min(0).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,0 +1,20 @@
+/**
+ * Starts a worker thread on a TypeScript entry. Node 20 does not carry tsx's loader hooks into
+ * worker threads, so a tiny eval'd bootstrap registers tsx there first, then imports the entry.
+ */
+import { createRequire } from 'node:module';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api');
+
+const BOOT = `
+const { workerData } = require('node:worker_threads');
+const { pathToFileURL } = require('node:url');
+import(pathToFileURL(workerData.__tsxApi).href)
+  .then((m) => { m.register(); return import(workerData.__entry); })
+  .catch((err) => { process.nextTick(() => { throw err; }); });
+`;
+
+export function startTsWorker(entry: URL, opts: WorkerOptions = {}): Worker {
+  return new Worker(BOOT, { ...opts, eval: true, workerData: { ...(opts.workerData ?? {}), __tsxApi: tsxApi, __entry: entry.href } });
+}
