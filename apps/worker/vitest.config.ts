@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.spec.ts'],
-    testTimeout: 60_000,
+    testTimeout: 240_000,
     hookTimeout: 30_000,
   },
 });

@@ -5,9 +5,11 @@
  * machines, and npm then silently drops the optional dependency. `npm install --no-save
  * --ignore-scripts pkg@version` reifies the package and its dependencies exactly as the lockfile
  * already records them, without running any script and without rewriting package.json or
- * package-lock.json (checked here byte for byte, and restored if npm touched them anyway).
+ * package-lock.json. That is checked afterwards on the parts this install could change (the root's
+ * dependency lists, the lockfile's root and tfjs-node entries); nothing is written back, since in a
+ * shared checkout other edits to those files may be someone else's work in progress.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SetupConfig } from './config.js';
 import { SetupError, SetupErrorCode } from './errors.js';
@@ -36,11 +38,31 @@ export function isTfjsNodeInstalled(config: SetupConfig): boolean {
   );
 }
 
+/**
+ * The parts of package.json and package-lock.json that installing tfjs-node could change, as one
+ * comparable string: the root manifest's dependency lists and the lockfile's root and tfjs-node
+ * entries.
+ */
+export function manifestFingerprint(repoRoot: string): string {
+  const read = (name: string): Record<string, unknown> => {
+    const file = join(repoRoot, name);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  };
+  const pkg = read('package.json');
+  const lock = read('package-lock.json') as { packages?: Record<string, unknown> };
+  return JSON.stringify({
+    dependencies: pkg.dependencies,
+    devDependencies: pkg.devDependencies,
+    optionalDependencies: pkg.optionalDependencies,
+    lockRoot: lock.packages?.[''],
+    lockTfjsNode: lock.packages?.['node_modules/@tensorflow/tfjs-node'],
+  });
+}
+
 /** Installs tfjs-node without scripts; returns false when it was already there. */
 export function installTfjsNode(config: SetupConfig): boolean {
   if (isTfjsNodeInstalled(config)) return false;
-  const manifests = ['package.json', 'package-lock.json'].map((name) => join(config.repoRoot, name));
-  const before = manifests.map((file) => (existsSync(file) ? readFileSync(file) : undefined));
+  const before = manifestFingerprint(config.repoRoot);
   const gpuDir = join(config.repoRoot, 'node_modules', '@tensorflow', 'tfjs-node-gpu');
   const gpuBefore = existsSync(gpuDir);
 
@@ -68,18 +90,11 @@ export function installTfjsNode(config: SetupConfig): boolean {
     );
   }
 
-  const changed = manifests.filter((file, i) => {
-    const now = existsSync(file) ? readFileSync(file) : undefined;
-    return !(now && before[i] ? now.equals(before[i]) : now === before[i]);
-  });
-  manifests.forEach((file, i) => {
-    const original = before[i];
-    if (changed.includes(file) && original) writeFileSync(file, original);
-  });
-  if (changed.length > 0) {
+  if (manifestFingerprint(config.repoRoot) !== before) {
     throw new SetupError(
       SetupErrorCode.ManifestChanged,
-      `npm modified ${changed.join(', ')} despite --no-save; the original content was restored.`,
+      'the dependencies in package.json or package-lock.json changed during "npm install --no-save" ' +
+        '(npm, or someone else at the same time); see "git diff package.json package-lock.json".',
     );
   }
 

@@ -9,7 +9,7 @@
  * early, every trial's metric history is complete, and the samples endpoint returns CSV in the
  * data's original units. Bad bodies get 400 naming the field; a wrong token gets 401.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,15 +38,15 @@ function coordinatorEnv(): NodeJS.ProcessEnv {
     GRUGAN_BACKEND: 'cpu',
     // Quick reconciliation so a killed worker is noticed in seconds, not minutes.
     GRUGAN_RECONCILE_INTERVAL_MS: '500',
-    GRUGAN_REPORT_TIMEOUT_MS: '20000',
+    GRUGAN_REPORT_TIMEOUT_MS: '120000',
     GRUGAN_STOP_GRACE_MS: '3000',
     GRUGAN_LOG_LEVEL: 'warn',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
   };
 }
 
 async function startCoordinator(port: number): Promise<void> {
-  coordinator = startGrugan(['coordinator', '--port', String(port)], coordinatorEnv());
+  coordinator = startGrugan(['coordinator', '--port', String(port), '--log-dir', join(workDir, 'logs')], coordinatorEnv());
   await waitFor('the coordinator to be ready', async () => {
     if (coordinator!.child.exitCode !== null) throw new Error(`coordinator exited: ${coordinator!.output().slice(-3000)}`);
     return (await call(api, 'GET', '/readyz')).status === 200;
@@ -132,6 +132,23 @@ describe('a sweep over real workers', () => {
     const created = await ok<SweepView>(api, 'POST', '/v1/sweeps', sweepBody('e2e'));
     const sweepId = created.id;
     const trials = () => ok<TrialList>(api, 'GET', `/v1/sweeps/${sweepId}/trials`);
+    try {
+      await runSweepChecks(sweepId, trials);
+    } catch (err) {
+      // Say what the system looked like, not just which wait timed out.
+      const state = await trials().catch((e: unknown) => String(e));
+      const workerLogs = await readLogs(join(workDir, 'logs'));
+      throw new Error(
+        `${(err as Error).message}\n--- trials ---\n${JSON.stringify(state, null, 1).slice(0, 6000)}` +
+          `\n--- coordinator ---\n${coordinator?.output().slice(-4000)}\n--- workers ---\n${workerLogs}`,
+        { cause: err },
+      );
+    }
+  }, 900_000);
+});
+
+async function runSweepChecks(sweepId: string, trials: () => Promise<TrialList>): Promise<void> {
+  {
 
     // 1. Kill rank 1 of the first trial that has a checkpoint, by its process id.
     const victim = await waitFor('a running trial with a checkpoint', async () => {
@@ -218,5 +235,12 @@ describe('a sweep over real workers', () => {
         expect(x).toBeLessThanOrEqual(hi + 1);
       }
     }
-  });
-});
+  }
+}
+
+/** The last lines of every worker log file. */
+async function readLogs(dir: string): Promise<string> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const parts = await Promise.all(names.sort().map(async (n) => `== ${n}\n${(await readFile(join(dir, n), 'utf8')).slice(-1500)}`));
+  return parts.join('\n').slice(-12_000);
+}

@@ -95,3 +95,11 @@ export class ConfigError extends CoordinatorError {
     this.name = 'ConfigError';
   }
 }
+
+/** A stored checkpoint could not be read back (corrupt, or from an incompatible version). */
+export class CheckpointUnreadableError extends CoordinatorError {
+  constructor(trialId: string, message: string, options?: { cause?: unknown }) {
+    super('ERR_CHECKPOINT_UNREADABLE', 422, `checkpoint of trial '${trialId}' is unreadable: ${message}`, options);
+    this.name = 'CheckpointUnreadableError';
+  }
+}

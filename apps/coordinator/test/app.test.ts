@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { LeaderboardEntry, MetricPoint, SweepView } from '@grugan/protocol';
+import { NatsState } from '../src/state/nats-state.js';
 import { NATS_URL, destroyState, fakeWorkerLauncher, startApp, stopApp, sweepBody, uniquePrefix, waitFor } from './helpers.js';
 
 let prefix = '';
@@ -82,6 +83,32 @@ describe('coordinator restart', () => {
     const client = injectClient(second);
     await waitFor(async () => (await client('GET', `/v1/sweeps/${sweep.id}`)).json.state !== 'running', 45_000, 'sweep end');
     await expectComplete(client, sweep.id, 3);
+  });
+
+  it('drops a trial created but never counted by its sweep (a crash between the two writes)', async () => {
+    prefix = uniquePrefix();
+    const first = await startApp(prefix, {}, { launcher: fakeWorkerLauncher({ FAKE_STEP_MS: '100' }) });
+    apps.push(first);
+    const sweep = (await first.inject({ method: 'POST', url: '/v1/sweeps', payload: sweepBody({ maxTrials: 2, maxConcurrentTrials: 1, workersPerTrial: 1 }) })).json() as SweepView;
+    expect(sweep.trialIds).toEqual([`${sweep.id}-t0000`]);
+    await first.close();
+    apps.splice(0);
+    // What a crash right after `trials.create` leaves behind: the next trial's record, uncounted.
+    const orphanId = `${sweep.id}-t0001`;
+    const state = await NatsState.open({ natsUrl: NATS_URL, statePrefix: prefix });
+    const template = (await state.trials.get(sweep.trialIds[0]))!.value;
+    await state.trials.create(orphanId, { ...template, id: orphanId, params: { 'optimizer.lrG': 0.0099 }, state: 'pending', launchId: undefined, attempt: 0 });
+    await state.close();
+
+    const second = await startApp(prefix, {}, { launcher: fakeWorkerLauncher() });
+    apps.push(second);
+    const client = injectClient(second);
+    await waitFor(async () => (await client('GET', `/v1/sweeps/${sweep.id}`)).json.state !== 'running', 45_000, 'sweep end');
+    const done = (await client('GET', `/v1/sweeps/${sweep.id}`)).json as SweepView;
+    expect(done.trialIds).toEqual([`${sweep.id}-t0000`, orphanId]);
+    const recreated = (await client('GET', `/v1/trials/${orphanId}`)).json;
+    expect(recreated.state).toBe('succeeded');
+    expect(recreated.params['optimizer.lrG']).not.toBe(0.0099);
   });
 
   it('survives SIGKILL of the coordinator process mid-sweep', async () => {

@@ -3,6 +3,9 @@
  * unique state prefix, so tests never see each other's buckets, and a cleanup that deletes them.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
@@ -20,9 +23,13 @@ export function uniquePrefix(): string {
 
 export const FAKE_WORKER = fileURLToPath(new URL('./fixtures/fake-worker.mjs', import.meta.url));
 
+/** Worker logs of this test process (crashing fake workers would clutter the test output). */
+const WORKER_LOGS = mkdtempSync(join(tmpdir(), 'grugan-coordinator-test-'));
+process.once('exit', () => rmSync(WORKER_LOGS, { recursive: true, force: true }));
+
 /** A local launcher running the fake worker fixture (real processes). */
 export function fakeWorkerLauncher(env: Record<string, string> = {}): LocalLauncher {
-  return new LocalLauncher({ command: [process.execPath, FAKE_WORKER], env, graceMs: 1000 });
+  return new LocalLauncher({ command: [process.execPath, FAKE_WORKER], env, graceMs: 1000, logDir: WORKER_LOGS });
 }
 
 export async function startApp(

@@ -8,8 +8,11 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   BatchSampler,
+  captureTrainingState,
   GanTrainer,
   prepareData,
+  resolveNoiseDim,
+  restoreTrainingState,
   runTraining,
   selectBackend,
   type NamedArrays,
@@ -25,11 +28,12 @@ import type { ControlListener } from './control.js';
 import { ControlConsensus } from './consensus.js';
 import type { TrialReporter } from './reporter.js';
 import type { TrialStore } from './trial-store.js';
-import type { WorkerMetrics } from './metrics.js';
+import { labelSweep, payloadBytes, recordBackend, type WorkerMetrics } from './metrics.js';
 import { openExchange, type TrialExchange } from './exchange.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 import { applyExploitParams } from './config-params.js';
 import { MetricsWindow } from './metrics-window.js';
+import { evaluateMoments } from './evaluation.js';
 
 /** Everything `trainTrial` works with, set up by `runWorker`. */
 export interface TrainContext {
@@ -81,6 +85,8 @@ async function setUp(ctx: TrainContext): Promise<Run> {
   const config = ctx.record.config;
   const backend = await selectBackend(undefined, log);
   log.info({ backend }, 'backend selected');
+  recordBackend(ctx.metrics, backend);
+  labelSweep(ctx.metrics, { trial: identity.trialId, rank: identity.rank, sweep: ctx.record.sweepId });
   const data = await prepareData(config.data, config.seed);
   const features = data.train.features;
   const trainer = new GanTrainer(config, features);
@@ -89,15 +95,15 @@ async function setUp(ctx: TrainContext): Promise<Run> {
     seed: config.seed,
     rank: identity.rank,
     worldSize: identity.worldSize,
-    noiseDim: config.model.noiseDim || features,
+    noiseDim: resolveNoiseDim(config, features),
   });
   let startStep = 0;
   const saved = await store.getCheckpoint(identity.trialId);
   if (saved) {
-    const ckpt = decodeCheckpoint(saved);
-    trainer.setState(ckpt.state);
-    if (ckpt.sampler !== undefined) sampler.setState(ckpt.sampler as never);
-    startStep = ckpt.state.step;
+    // Trainer and batch-sampler stream together, so k steps + resume + N−k steps = N steps.
+    const ckpt = decodeCheckpoint(saved, `checkpoint of ${identity.trialId}`);
+    restoreTrainingState(trainer, sampler, ckpt.trainer);
+    startStep = ckpt.trainer.step;
     log.info({ step: startStep }, 'resumed from checkpoint');
   }
   return { config, data, trainer, sampler, startStep };
@@ -109,6 +115,7 @@ async function trainLoop(ctx: TrainContext, run: Run, exchange: TrialExchange): 
   const consensus = new ControlConsensus(control);
   const reduce = consensus.wrap(async (role: NetworkRole, grads: NamedArrays) => {
     const end = metrics.allReduceSeconds.startTimer();
+    metrics.allReduceBytes.inc(payloadBytes(grads));
     try {
       return await exchange.allReduce(role, grads);
     } finally {
@@ -118,24 +125,43 @@ async function trainLoop(ctx: TrainContext, run: Run, exchange: TrialExchange): 
   const window = new MetricsWindow(run.config.training.batchSize / identity.worldSize);
 
   const saveCheckpoint = async (state: TrainerState): Promise<void> => {
-    const bytes = encodeCheckpoint({ config: run.config, data: run.data, state, sampler: run.sampler.getState() });
+    const timer = metrics.checkpointSeconds.startTimer();
+    const bytes = encodeCheckpoint(run.config, run.data, state);
     await store.putCheckpoint(identity.trialId, bytes, state.step);
+    timer();
+    metrics.checkpointBytes.set(bytes.byteLength);
     await reporter.send('checkpoint', { step: state.step, metrics: { checkpoint_bytes: bytes.byteLength } });
     log.info({ step: state.step, bytes: bytes.byteLength }, 'checkpoint saved');
   };
 
+  let pendingScores: Record<string, number> = {};
   const onStep = async (m: StepMetrics): Promise<void> => {
     metrics.steps.inc();
     metrics.loss.set({ network: 'd' }, m.dLoss);
     metrics.loss.set({ network: 'g' }, m.gLoss);
+    metrics.gradNorm.set({ network: 'd' }, m.gradNormD);
+    metrics.gradNorm.set({ network: 'g' }, m.gradNormG);
+    metrics.step.set(m.step);
+    metrics.stepSeconds.observe(m.seconds);
+    const { evalEvery, logEvery, steps } = run.config.training;
+    const last = m.step === steps;
+    // Scores go into the next metrics report, so schedulers can use them as the objective.
+    if (isLeader && (last || (evalEvery > 0 && m.step % evalEvery === 0))) {
+      const scores = evaluateMoments(run.trainer, run.data.test, run.data.train, run.config.seed);
+      for (const [name, value] of Object.entries(scores)) metrics.evalScore.set({ metric: name }, value);
+      log.debug({ step: m.step, scores }, 'evaluated');
+      pendingScores = scores;
+    }
     const rates = window.add(m);
-    if (m.step % run.config.training.logEvery !== 0) return;
+    // The last step is always reported, so its final evaluation reaches the coordinator.
+    if (m.step % logEvery !== 0 && !last) return;
     window.reset();
     metrics.samplesPerSecond.set(rates.samplesPerSecond);
     if (!isLeader) return;
     await reporter.send('metrics', {
       step: m.step,
       metrics: {
+        ...pendingScores,
         loss_d: m.dLoss,
         loss_g: m.gLoss,
         grad_norm_d: m.gradNormD,
@@ -144,6 +170,7 @@ async function trainLoop(ctx: TrainContext, run: Run, exchange: TrialExchange): 
         samples_per_second: rates.samplesPerSecond * identity.worldSize,
       },
     });
+    pendingScores = {};
   };
 
   for (;;) {
@@ -159,10 +186,10 @@ async function trainLoop(ctx: TrainContext, run: Run, exchange: TrialExchange): 
       shouldStop: () => consensus.decision() !== undefined,
     });
     if (result.status === 'diverged') {
-      return { status: 'diverged', step: result.step, message: 'a loss or gradient was not finite' };
+      return { status: 'diverged', step: result.step, message: result.reason ?? 'a loss or gradient was not finite' };
     }
     if (result.status === 'succeeded') {
-      if (isLeader) await saveCheckpoint(run.trainer.getState());
+      // runTraining has already written the final checkpoint through onCheckpoint.
       return { status: 'succeeded', step: result.step };
     }
     const decision = consensus.decision();
@@ -173,7 +200,7 @@ async function trainLoop(ctx: TrainContext, run: Run, exchange: TrialExchange): 
       run.startStep = result.step;
       continue;
     }
-    if (decision === 'pause' && isLeader) await saveCheckpoint(run.trainer.getState());
+    if (decision === 'pause' && isLeader) await saveCheckpoint(captureTrainingState(run.trainer, run.sampler));
     const pending = control.pending();
     const message = decision === 'pause' ? 'paused' : pending?.action === 'stop' ? (pending.reason ?? 'stopped') : 'stopped';
     return { status: 'stopped', step: result.step, message };
@@ -196,10 +223,12 @@ async function exploit(ctx: TrainContext, run: Run, step: number): Promise<void>
   try {
     const bytes = await store.getCheckpoint(order.sourceTrialId);
     if (!bytes) throw new Error(`trial ${order.sourceTrialId} has no checkpoint`);
-    const source = decodeCheckpoint(bytes);
+    const source = decodeCheckpoint(bytes, `checkpoint of ${order.sourceTrialId}`);
     const config = applyExploitParams(run.config, order.params);
     const trainer = new GanTrainer(config, run.data.train.features);
-    trainer.setState({ ...source.state, step });
+    // The source's weights and optimiser moments; the batch sampler (this trial's own stream)
+    // is not part of the trainer, so it carries on.
+    trainer.setState({ ...source.trainer, step });
     run.trainer.dispose();
     run.trainer = trainer;
     run.config = config;

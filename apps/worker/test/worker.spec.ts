@@ -67,6 +67,9 @@ describe('worker processes', () => {
       expect(m.metrics.steps_per_second).toBeGreaterThan(0);
     }
     expect(reports.filter((r) => r.kind === 'checkpoint').map((r) => r.step)).toContain(20);
+    // The last step's report carries the final evaluation; earlier ones (evalEvery 0) do not.
+    expect(metrics[3].metrics.moment_distance).toBeGreaterThanOrEqual(0);
+    expect(metrics[0].metrics.moment_distance).toBeUndefined();
     const finals = reports.filter((r) => r.kind === 'final');
     expect(finals.map((f) => [f.rank, f.status, f.step]).sort()).toEqual([
       [0, 'succeeded', 20],

@@ -136,7 +136,13 @@ export class GradientExchange {
       };
       opts.onRank?.(rank);
     };
-    const group = await Group.join({ ...opts, onRank });
+    let group: Group;
+    try {
+      group = await Group.join({ ...opts, onRank });
+    } catch (err) {
+      pre?.subs.forEach((s) => s.unsubscribe());
+      throw err;
+    }
     ex = new GradientExchange(group, opts.transport, opts);
     [ex.rsSub, ex.agSub] = pre!.subs;
     ex.offFailure = group.onFailure((err) => ex!.failOp(err));
@@ -351,6 +357,10 @@ export class GradientExchange {
       this.counts.foreign++;
       return;
     }
+    // Our own all-gather comes back when the transport echoes (NATS without noEcho,
+    // BroadcastChannel within a thread): not an error, just not news.
+    if (h['grugan-rank'] === this.rank) return;
+    this.group.notePeerAlive(h['grugan-rank']);
     const bytesPer = h['grugan-enc'] === 'f32' ? 4 : 2;
     if (h['grugan-rank'] >= this.worldSize || m.data.byteLength === 0 || m.data.byteLength % bytesPer !== 0) {
       this.counts.malformed++;

@@ -84,6 +84,8 @@ export class Group {
   private closed = false;
   private paused = false;
   private settleJoin?: (err?: Error) => void;
+  private readonly byeTimers = new Map<string, NodeJS.Timeout>();
+  private readonly byeGraceMs: number;
 
   private constructor(opts: GroupOptions) {
     const id = CollectiveGroupId.safeParse(opts.group);
@@ -103,6 +105,7 @@ export class Group {
     this.peerTimeoutMs = opts.peerTimeoutMs ?? 10_000;
     this.joinTimeoutMs = opts.joinTimeoutMs ?? 120_000;
     this.onRank = opts.onRank;
+    this.byeGraceMs = Math.min(this.peerTimeoutMs, 2 * this.heartbeatMs + 250);
   }
 
   /** Joins the group: resolves once every rank is present and all agree on the generation. */
@@ -145,6 +148,8 @@ export class Group {
     if (this.closed) throw new CollectiveClosedError();
     this.proposal += 1;
     this.failure = undefined;
+    for (const t of this.byeTimers.values()) clearTimeout(t);
+    this.byeTimers.clear();
     this.joined = false;
     await this.rendezvous();
   }
@@ -162,6 +167,7 @@ export class Group {
     }
     this.closed = true;
     clearInterval(this.timer);
+    for (const t of this.byeTimers.values()) clearTimeout(t);
     this.sub?.unsubscribe();
     this.offEvents?.();
     this.settleJoin?.(new CollectiveClosedError('the group was closed while joining'));
@@ -254,6 +260,15 @@ export class Group {
     }
   }
 
+  /**
+   * Any valid message from a peer proves it alive: bulk gradient traffic on the same connection
+   * can delay its heartbeats past the timeout, so data counts as a heartbeat too.
+   */
+  notePeerAlive(rank: number): void {
+    const id = this.members[rank];
+    if (id !== undefined && this.joined) this.lastSeen.set(id, Date.now());
+  }
+
   private setRank(rank: number): void {
     if (rank === this.assignedRank) return;
     this.assignedRank = rank;
@@ -303,7 +318,13 @@ export class Group {
     }
     const rank = this.members.indexOf(parsed.memberId);
     if (rank >= 0) {
-      if (parsed.type === 'bye') this.lose(rank, 'it left the group');
+      if (parsed.type === 'bye') {
+        // Its last chunks may still be in flight on other subjects (no ordering across them
+        // in-process), so the loss takes effect after a short grace, not on receipt.
+        if (!this.byeTimers.has(parsed.memberId)) {
+          this.byeTimers.set(parsed.memberId, setTimeout(() => this.lose(rank, 'it left the group'), this.byeGraceMs));
+        }
+      }
       else if (parsed.generation > this.proposal) this.lose(rank, `it moved on to generation ${parsed.generation}`);
       else this.lastSeen.set(parsed.memberId, now);
       return;

@@ -10,9 +10,12 @@ import type { Transport, TransportEvent, TransportMessage, TransportSubscription
 /** NATS connection options, as `connect` takes them (servers, token, user, pass, tls, ...). */
 export type NatsTransportOptions = NodeConnectionOptions;
 
-/** Connects to NATS and wraps the connection; `close()` drains and closes it. */
+/**
+ * Connects to NATS and wraps the connection; `close()` drains and closes it. Defaults: retry
+ * reconnecting forever, and `noEcho` so the server does not send a rank's all-gather back to it.
+ */
 export async function connectNatsTransport(opts: NatsTransportOptions): Promise<NatsTransport> {
-  const nc = await connect({ maxReconnectAttempts: -1, reconnectTimeWait: 250, ...opts });
+  const nc = await connect({ maxReconnectAttempts: -1, reconnectTimeWait: 250, noEcho: true, ...opts });
   return new NatsTransport(nc, { ownsConnection: true });
 }
 

@@ -3,9 +3,11 @@
  * worker threads, so a tiny eval'd bootstrap registers tsx there first, then imports the entry.
  */
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
-const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api');
+// The ESM build of tsx's API (its CJS build cannot be imported from ESM).
+const tsxApi = join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs');
 
 const BOOT = `
 const { workerData } = require('node:worker_threads');

@@ -5,3 +5,4 @@ export * from './sweep.js';
 export * from './state-names.js';
 export * from './api.js';
 export * from './collective.js';
+export * from './checkpoint.js';

@@ -72,6 +72,8 @@ export const TrialRecord = z.object({
   lastReportAt: z.string().optional(),
   /** Stream sequence of the last report applied, so a redelivered report is applied once. */
   reportSeq: z.number().int().min(0).optional(),
+  /** Rank → `host:port` of that worker's Prometheus endpoint (from `hello` reports), for service discovery. */
+  metricsAddresses: z.record(z.string(), z.string()).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -12,40 +12,44 @@
  * All mutations run one at a time on a serial queue: no two handlers interleave their
  * read-modify-write of the same sweep.
  */
-import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import {
   STATE_PREFIX_ENV,
   SweepRecord,
   TrialConfig,
-  TrialReport,
   applyParams,
   formatZodError,
   type Params,
   type SweepSpec,
   type SweepState,
   type TrialRecord,
-  type TrialResult,
+  type TrialReport,
   type TrialState,
 } from '@grugan/protocol';
 import type { SchedulerDecision, Searcher, TrialScheduler } from '@grugan/tune';
 import type { LaunchHandle, Launcher } from '../launchers/launcher.js';
 import type { NatsState } from '../state/nats-state.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ReportConsumer } from '../state/report-consumer.js';
+import { InvalidRequestError, NotFoundError, UnavailableError } from '../errors.js';
 import { bestTrial } from './leaderboard.js';
-import { applyReport, canRetry, isTerminal, latestResult } from './trial-updates.js';
+import { applyReport, canRetry, latestResult } from './trial-updates.js';
 import { judgeLiveness } from './reconcile.js';
 import { newSweepId, trialId as makeTrialId } from './ids.js';
 import type { EngineHooks, EngineLogger } from './hooks.js';
 
 /** Builds a sweep's searcher and scheduler from its spec (same arguments after a restart). */
 export interface TuneFactory {
+  /** The sweep's searcher (seeded from the spec). */
   searcher(spec: SweepSpec): Searcher;
+  /** The sweep's trial scheduler. */
   scheduler(spec: SweepSpec): TrialScheduler;
 }
 
 export interface SweepEngineOptions {
+  /** Durable state: KV buckets, checkpoints, reports stream. */
   state: NatsState;
+  /** Starts, queries and stops workers. */
   launcher: Launcher;
+  /** Builds each sweep's searcher and scheduler. */
   tune: TuneFactory;
   /** NATS URL handed to workers. */
   natsUrl: string;
@@ -59,15 +63,21 @@ export interface SweepEngineOptions {
   stopGraceMs: number;
   /** Extra environment for every worker. */
   workerEnv?: Record<string, string>;
+  /** Metrics hooks. */
   hooks?: EngineHooks;
+  /** Structured logger (pino). */
   log: EngineLogger;
 }
 
 /** A worker's Prometheus endpoint, from its `hello` report. */
 export interface WorkerTarget {
+  /** `host:port` of the worker's `/metrics`. */
   address: string;
+  /** Sweep of the worker's trial. */
   sweepId: string;
+  /** The worker's trial. */
   trialId: string;
+  /** The worker's rank. */
   rank: number;
 }
 
@@ -87,13 +97,11 @@ export class SweepEngine {
   private readonly sweepStates = new Map<string, SweepState>();
   /** Liveness clock: when each live trial was last heard from (or launched, or reloaded). */
   private readonly lastSeen = new Map<string, number>();
-  private readonly targets = new Map<string, WorkerTarget>();
   /** Terminations waiting out a stop grace period; run at once on `stop()`. */
   private readonly pendingTerminations = new Map<NodeJS.Timeout, () => Promise<void>>();
   private queue: Promise<unknown> = Promise.resolve();
   private reconcileTimer?: NodeJS.Timeout;
-  private messages?: ConsumerMessages;
-  private consumerDone?: Promise<void>;
+  private consumer?: ReportConsumer;
   private stopped = false;
   /** True once the state is loaded and reports are flowing. */
   ready = false;
@@ -103,7 +111,17 @@ export class SweepEngine {
   /** Loads every sweep and trial, resumes live sweeps, starts consuming reports and reconciling. */
   async start(): Promise<void> {
     await this.run(() => this.reload());
-    await this.startConsumer();
+    this.consumer = new ReportConsumer({
+      state: this.o.state,
+      onReport: (report, seq) => this.run(() => this.handleReport(report, seq)),
+      onCorrupt: (seq, subject, why) => {
+        this.o.hooks?.reportRejected?.('corrupt');
+        this.o.log.warn({ seq, subject, why }, 'corrupt report dropped');
+      },
+      // Not acked: redelivered, to this or a restarted coordinator.
+      onError: (seq, err) => this.o.log.error({ err, seq }, 'report handling failed'),
+    });
+    await this.consumer.start();
     this.reconcileTimer = setInterval(() => {
       void this.run(() => this.reconcile()).catch((err) => this.o.log.error({ err }, 'reconcile failed'));
     }, this.o.reconcileIntervalMs);
@@ -116,12 +134,11 @@ export class SweepEngine {
     this.stopped = true;
     this.ready = false;
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
-    await this.messages?.close().catch(() => undefined);
+    await this.consumer?.stop();
     const pending = [...this.pendingTerminations.entries()];
     this.pendingTerminations.clear();
     for (const [timer] of pending) clearTimeout(timer);
     await Promise.all(pending.map(([, terminate]) => terminate()));
-    await this.consumerDone;
     await this.queue.catch(() => undefined);
   }
 
@@ -140,7 +157,14 @@ export class SweepEngine {
         createdAt: now,
         updatedAt: now,
       });
-      const active = this.activate(record);
+      let active: ActiveSweep;
+      try {
+        active = this.activate(record);
+      } catch (err) {
+        // The spec parsed but the searcher or scheduler cannot work with it (a TuneError).
+        this.active.delete(record.id);
+        throw new InvalidRequestError(`body: ${(err as Error).message}`, { cause: err });
+      }
       active.record.engine.searcher = active.searcher.getState?.();
       active.record.engine.scheduler = active.scheduler.getState?.();
       await this.o.state.sweeps.create(record.id, active.record);
@@ -172,9 +196,16 @@ export class SweepEngine {
     });
   }
 
-  /** Prometheus targets of live workers. */
+  /** Prometheus targets of live workers (addresses persist in trial records, so they survive a restart). */
   workerTargets(): WorkerTarget[] {
-    return [...this.targets.values()];
+    const out: WorkerTarget[] = [];
+    for (const t of this.trials.values()) {
+      if (!LIVE.includes(t.state)) continue;
+      for (const [rank, address] of Object.entries(t.metricsAddresses ?? {})) {
+        out.push({ address, sweepId: t.sweepId, trialId: t.id, rank: Number(rank) });
+      }
+    }
+    return out.sort((a, b) => a.trialId.localeCompare(b.trialId) || a.rank - b.rank);
   }
 
   /** Counts by state, for gauges. */
@@ -214,8 +245,15 @@ export class SweepEngine {
     const now = Date.now();
     for (const { value: sweep } of await this.o.state.sweeps.list()) {
       this.sweepStates.set(sweep.id, sweep.state);
+      if (sweep.bestObjective !== undefined) this.o.hooks?.bestObjectiveChanged?.(sweep.id, sweep.bestObjective);
       if (sweep.state !== 'running') continue;
       this.activate(sweep);
+      for (const orphan of this.trialsOf(sweep.id).filter((t) => !sweep.trialIds.includes(t.id))) {
+        // Created, but the coordinator died before the sweep counted it, so it was never
+        // launched: drop it, and the restored searcher suggests it again under the same id.
+        await this.o.state.trials.delete(orphan.id);
+        this.trials.delete(orphan.id);
+      }
       for (const trial of this.trialsOf(sweep.id).filter((t) => LIVE.includes(t.state))) {
         // Restart the liveness clock: the coordinator, not the workers, was away.
         this.lastSeen.set(trial.id, now);
@@ -277,7 +315,20 @@ export class SweepEngine {
     return { ...base, config: sweep.spec.base, state: 'failed', message: `invalid config: ${formatZodError(config.error)}` };
   }
 
+  /**
+   * Starts attempt `attempt` of a trial. The intent (attempt, state running, no handle) is
+   * written first, so a worker reading its record sees its own attempt, and a coordinator that
+   * dies before the launch returns finds a live trial without a handle on reload and launches it.
+   */
   private async launchTrial(trial: TrialRecord, attempt: number): Promise<void> {
+    const intent = await this.saveTrial(trial.id, (t) => ({
+      ...t,
+      attempt,
+      state: 'running',
+      launchId: undefined,
+      // The new attempt's workers announce their own addresses.
+      metricsAddresses: attempt === t.attempt ? t.metricsAddresses : undefined,
+    }));
     let handle: LaunchHandle;
     try {
       handle = await this.o.launcher.launch({
@@ -292,17 +343,11 @@ export class SweepEngine {
     } catch (err) {
       this.o.hooks?.launcherOperation?.('launch', false);
       this.o.log.error({ err, trial: trial.id }, 'launch failed');
-      await this.endTrial({ ...trial, attempt }, 'failed', `launch failed: ${(err as Error).message}`);
+      await this.endTrial(intent, 'failed', `launch failed: ${(err as Error).message}`);
       return;
     }
     this.lastSeen.set(trial.id, Date.now());
-    await this.saveTrial(trial.id, (t) => ({
-      ...t,
-      attempt,
-      state: t.state === 'pending' || attempt !== t.attempt ? 'running' : t.state,
-      launchId: handle.id,
-      launcher: handle.launcher,
-    }));
+    await this.saveTrial(trial.id, (t) => ({ ...t, launchId: handle.id, launcher: handle.launcher }));
   }
 
   private handleOf(trial: TrialRecord): LaunchHandle | undefined {
@@ -349,7 +394,6 @@ export class SweepEngine {
   ): Promise<void> {
     const saved = await this.saveTrial(trial.id, (t) => ({ ...t, ...trial, state, message: message ?? trial.message }));
     this.lastSeen.delete(trial.id);
-    for (const key of [...this.targets.keys()]) if (key.startsWith(`${trial.id}/`)) this.targets.delete(key);
     const active = this.active.get(trial.sweepId);
     if (active) {
       const result = latestResult(saved);
@@ -385,63 +429,19 @@ export class SweepEngine {
 
   // ---- reports ---------------------------------------------------------------------------
 
-  private async startConsumer(): Promise<void> {
-    const { jsm, js, names } = this.o.state;
-    const durable = `${names.prefix}-coordinator`;
-    await jsm.consumers
-      .add(names.reportsStream, {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: names.allReports,
-        ack_wait: 60_000_000_000,
-      })
-      .catch(async (err) => {
-        // Already there from an earlier run: keep its position.
-        if (!(await jsm.consumers.info(names.reportsStream, durable).catch(() => null))) throw err;
-      });
-    const consumer = await js.consumers.get(names.reportsStream, durable);
-    this.messages = await consumer.consume({ max_messages: 256 });
-    const messages = this.messages;
-    this.consumerDone = (async () => {
-      for await (const m of messages) {
-        try {
-          await this.run(() => this.handleReport(m));
-          m.ack();
-        } catch (err) {
-          // Not acked: redelivered after ack_wait, by this or a restarted coordinator.
-          this.o.log.error({ err, seq: m.seq }, 'report handling failed');
-          m.nak(1000);
-        }
-      }
-    })();
-  }
-
-  private async handleReport(m: JsMsg): Promise<void> {
-    let report: TrialReport;
-    try {
-      const parsed = TrialReport.safeParse(m.json());
-      if (!parsed.success) throw new Error(formatZodError(parsed.error));
-      report = parsed.data;
-    } catch (err) {
-      this.o.hooks?.reportRejected?.('corrupt');
-      this.o.log.warn({ seq: m.seq, subject: m.subject, err: (err as Error).message }, 'corrupt report dropped');
-      return;
-    }
+  /** Applies one worker report (stream sequence `seq`); runs on the serial queue. */
+  private async handleReport(report: TrialReport, seq: number): Promise<void> {
     const trial = this.trials.get(report.trialId) ?? (await this.o.state.trials.get(report.trialId))?.value;
     if (!trial) {
       this.o.hooks?.reportRejected?.('unknown-trial');
       return;
     }
-    const outcome = applyReport(trial, report, m.seq, new Date().toISOString());
+    const outcome = applyReport(trial, report, seq, new Date().toISOString());
     if (outcome.kind === 'ignored') return;
     this.lastSeen.set(trial.id, Date.now());
     const active = this.active.get(trial.sweepId);
     switch (outcome.kind) {
       case 'hello':
-        if (outcome.metricsAddress) {
-          this.targets.set(`${trial.id}/${report.rank}`, { address: outcome.metricsAddress, sweepId: trial.sweepId, trialId: trial.id, rank: report.rank });
-        }
         await this.saveTrial(trial.id, () => outcome.trial);
         return;
       case 'checkpoint':
@@ -535,6 +535,9 @@ export class SweepEngine {
           exitGraceMs: this.o.exitGraceMs ?? 3000,
         });
         if (verdict === 'alive') continue;
+        // Reports still queued for this coordinator (a backlog after a restart, a slow consumer)
+        // may hold the final one: the trial is not lost while any is unapplied.
+        if (await this.hasUnhandledReports(trial.id)) continue;
         const why = `workers lost (${condition.reason}: ${condition.message}; silent ${Math.round(silentMs / 1000)} s)`;
         if (canRetry(trial, active.record.spec.retriesPerTrial)) await this.relaunch(trial, why);
         else {
@@ -543,6 +546,16 @@ export class SweepEngine {
           await this.tick(active.record.id);
         }
       }
+    }
+  }
+
+  /** Whether the stream holds a report of `trialId` this coordinator has not handled yet. */
+  private async hasUnhandledReports(trialId: string): Promise<boolean> {
+    try {
+      const [newest, handled] = await Promise.all([this.o.state.lastReportSeq(trialId), this.o.state.reportsHandledUpTo()]);
+      return newest > handled;
+    } catch {
+      return true; // cannot tell (NATS trouble): judge again next round
     }
   }
 
@@ -556,21 +569,13 @@ export class SweepEngine {
     await this.launchTrial(this.trials.get(trial.id) ?? trial, trial.attempt + 1);
   }
 
-  /** Throws `ConflictError` unless the coordinator has loaded its state. */
+  /** Throws `UnavailableError` (503) unless the coordinator has loaded its state. */
   assertReady(): void {
-    if (!this.ready) throw new ConflictError('coordinator is still loading its state');
+    if (!this.ready) throw new UnavailableError('coordinator is still loading its state');
   }
 
-  /** Used by tests: waits until every queued operation has run. */
+  /** Waits until every queued operation has run (tests, shutdown). */
   async idle(): Promise<void> {
     await this.queue;
-  }
-
-  /** Whether a trial's state is terminal (re-exported for routes). */
-  static isTerminal = isTerminal;
-
-  /** Last result of a trial, for routes that show it. */
-  static latestResult(trial: TrialRecord): TrialResult {
-    return latestResult(trial);
   }
 }

@@ -6,8 +6,8 @@
 import { TERMINAL_TRIAL_STATES, type TrialRecord, type TrialReport, type TrialResult } from '@grugan/protocol';
 
 export type ReportOutcome =
-  | { kind: 'ignored'; reason: 'stale-attempt' | 'duplicate' | 'terminal' }
-  | { kind: 'hello'; trial: TrialRecord; metricsAddress?: string }
+  | { kind: 'ignored'; reason: 'stale-attempt' | 'duplicate' | 'terminal' | 'not-rank-0' }
+  | { kind: 'hello'; trial: TrialRecord }
   | { kind: 'progress'; trial: TrialRecord; result: TrialResult }
   | { kind: 'checkpoint'; trial: TrialRecord }
   | { kind: 'final'; trial: TrialRecord; status: NonNullable<TrialReport['status']> };
@@ -31,7 +31,10 @@ export function applyReport(trial: TrialRecord, report: TrialReport, seq: number
   };
   switch (report.kind) {
     case 'hello':
-      return { kind: 'hello', trial: next, metricsAddress: report.metricsAddress };
+      if (report.metricsAddress !== undefined) {
+        next.metricsAddresses = { ...next.metricsAddresses, [String(report.rank)]: report.metricsAddress };
+      }
+      return { kind: 'hello', trial: next };
     case 'checkpoint':
       next.checkpointStep = Math.max(next.checkpointStep ?? 0, report.step);
       return { kind: 'checkpoint', trial: next };
@@ -48,6 +51,11 @@ export function applyReport(trial: TrialRecord, report: TrialReport, seq: number
     }
     case 'final': {
       const status = report.status ?? 'succeeded';
+      // Every rank says goodbye, but rank 0 reports metrics: its final comes after its last
+      // metrics, so only it may end the trial normally. Another rank's failure ends it at once.
+      if (report.rank !== 0 && (status === 'succeeded' || status === 'stopped')) {
+        return { kind: 'ignored', reason: 'not-rank-0' };
+      }
       next.step = Math.max(next.step, report.step);
       for (const [k, v] of Object.entries(report.metrics)) if (v !== null) next.metrics[k] = v;
       next.state = status;

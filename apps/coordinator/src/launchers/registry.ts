@@ -6,28 +6,24 @@
 import { UnknownLauncherError } from '../errors.js';
 import type { Launcher } from './launcher.js';
 import { LocalLauncher, type LocalLauncherOptions } from './local.js';
+import type { KubernetesLauncherOptions } from './kubernetes/index.js';
 
 /** Options every factory receives; each backend reads its own section. */
 export interface LauncherFactoryOptions {
   /** Options of the local launcher. */
   local?: LocalLauncherOptions;
   /** Options of the Kubernetes launcher (see `launchers/kubernetes`). */
-  kubernetes?: Record<string, unknown>;
+  kubernetes?: KubernetesLauncherOptions;
 }
 
 export type LauncherFactory = (options: LauncherFactoryOptions) => Promise<Launcher>;
-
-// A computed specifier keeps the Kubernetes client out of the local launcher's start-up.
-const KUBERNETES_MODULE = './kubernetes/index.js';
 
 const factories = new Map<string, LauncherFactory>([
   ['local', async (o) => new LocalLauncher(o.local)],
   [
     'kubernetes',
-    async (o) => {
-      const mod = (await import(KUBERNETES_MODULE)) as { createKubernetesLauncher(options: unknown): Launcher | Promise<Launcher> };
-      return mod.createKubernetesLauncher(o.kubernetes ?? {});
-    },
+    // Loaded on demand, so the Kubernetes client stays out of a local coordinator's start-up.
+    async (o) => (await import('./kubernetes/index.js')).createKubernetesLauncher(o.kubernetes),
   ],
 ]);
 

@@ -81,6 +81,11 @@ export class JsonKvStore<S extends z.ZodType> {
     throw new CasConflictError(this.bucket, key, this.maxTries, { cause: lastErr });
   }
 
+  /** Removes `key` (and its history). */
+  async delete(key: string): Promise<void> {
+    await this.kv.purge(key);
+  }
+
   /** Every valid value in the bucket; corrupt entries are skipped and counted. */
   async list(): Promise<Array<Versioned<z.infer<S>> & { key: string }>> {
     const keys: string[] = [];

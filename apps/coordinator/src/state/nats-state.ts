@@ -10,6 +10,7 @@ import { Kvm } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { SweepRecord, TrialControl, TrialRecord, stateNames, type StateNames } from '@grugan/protocol';
 import { JsonKvStore } from './json-kv.js';
+import { UnavailableError } from '../errors.js';
 
 export interface NatsStateOptions {
   /** NATS server(s), comma-separated. */
@@ -43,6 +44,8 @@ export class NatsState {
       servers: options.natsUrl.split(','),
       name: options.name ?? 'grugan-coordinator',
       maxReconnectAttempts: -1,
+    }).catch((cause: unknown) => {
+      throw new UnavailableError(`cannot connect to NATS at ${options.natsUrl}: ${(cause as Error).message}`, { cause });
     });
     try {
       const jsm = await jetstreamManager(nc);
@@ -88,6 +91,22 @@ export class NatsState {
   /** Publishes a control message to a trial's workers (plain NATS: workers listen live). */
   publishControl(control: TrialControl): void {
     this.nc.publish(this.names.controlSubject(control.trialId), JSON.stringify(TrialControl.parse(control)));
+  }
+
+  /** Durable consumer through which the coordinator applies reports. */
+  get reportsConsumer(): string {
+    return `${this.names.prefix}-coordinator`;
+  }
+
+  /** Stream sequence up to which the coordinator has handled (and acknowledged) every report. */
+  async reportsHandledUpTo(): Promise<number> {
+    return (await this.jsm.consumers.info(this.names.reportsStream, this.reportsConsumer)).ack_floor.stream_seq;
+  }
+
+  /** Stream sequence of the newest report any worker of `trialId` published, or 0 if none. */
+  async lastReportSeq(trialId: string): Promise<number> {
+    const m = await this.jsm.streams.getMessage(this.names.reportsStream, { last_by_subj: this.names.reportSubject(trialId) });
+    return m?.seq ?? 0;
   }
 
   /** Drains the connection. */

@@ -79,9 +79,23 @@ describe('applyReport', () => {
     expect(out).toMatchObject({ kind: 'final', status: 'diverged', trial: { state: 'diverged', step: 50, message: 'NaN in loss_g' } });
   });
 
+  it("lets only rank 0 end a trial normally, but any rank's failure ends it", () => {
+    const running = { ...base, state: 'running' as const };
+    expect(applyReport(running, report('final', 50, { rank: 1, status: 'succeeded' }), 3, 'now')).toEqual({ kind: 'ignored', reason: 'not-rank-0' });
+    expect(applyReport(running, report('final', 50, { rank: 1, status: 'failed' }), 3, 'now')).toMatchObject({ kind: 'final', status: 'failed' });
+    expect(applyReport(running, report('final', 50, { rank: 0 }), 3, 'now')).toMatchObject({ kind: 'final', status: 'succeeded' });
+  });
+
   it('records checkpoints and never moves the step backwards', () => {
     const out = applyReport({ ...base, state: 'running', checkpointStep: 40 }, report('checkpoint', 20), 3, 'now');
     expect(out).toMatchObject({ kind: 'checkpoint', trial: { checkpointStep: 40 } });
+  });
+
+  it("keeps each rank's metrics address from hello reports", () => {
+    const one = applyReport(base, report('hello', 0, { rank: 1, metricsAddress: 'h:9001' }), 1, 'now');
+    if (one.kind !== 'hello') throw new Error(one.kind);
+    const two = applyReport(one.trial, report('hello', 0, { rank: 0, metricsAddress: 'h:9000' }), 2, 'now');
+    expect(two).toMatchObject({ kind: 'hello', trial: { state: 'running', metricsAddresses: { '0': 'h:9000', '1': 'h:9001' } } });
   });
 
   it('counts retries from attempt 0', () => {

@@ -120,6 +120,36 @@ describe('sweep engine', () => {
     expect(metrics).toMatch(/grugan_coordinator_scheduler_decisions_total\{decision="stop"\} [1-9]/);
   });
 
+  it('sends PBT exploit messages and records the new params', async () => {
+    prefix = uniquePrefix();
+    app = await startApp(prefix, {}, { launcher: fakeWorkerLauncher({ FAKE_STEP_MS: '60' }) });
+    const controls: Array<{ action: string; trialId: string; sourceTrialId?: string; params?: Record<string, number> }> = [];
+    const sub = app.natsState.nc.subscribe(`${prefix}.trial.*.control`, { callback: (_e, m) => void controls.push(m.json()) });
+    const sweep = await createSweep(
+      sweepBody({
+        maxTrials: 4,
+        maxConcurrentTrials: 4,
+        workersPerTrial: 1,
+        scheduler: { type: 'pbt', perturbationInterval: 20, quantileFraction: 0.25 },
+      }),
+    );
+    const done = await finished(sweep.id);
+    sub.unsubscribe();
+    expect(done.state).toBe('succeeded');
+    const exploits = controls.filter((c) => c.action === 'exploit');
+    expect(exploits.length).toBeGreaterThanOrEqual(1);
+    const rows = await board(sweep.id);
+    for (const e of exploits) {
+      expect(e.sourceTrialId).not.toBe(e.trialId);
+      expect(rows.map((r) => r.trial.id)).toContain(e.sourceTrialId);
+    }
+    // The last exploit of a trial is the params its record keeps.
+    const last = exploits[exploits.length - 1];
+    const row = rows.find((r) => r.trial.id === last.trialId)!;
+    expect(row.trial.params).toEqual(last.params);
+    expect(row.trial.config.optimizer.lrG).toBe(last.params!['optimizer.lrG']);
+  });
+
   it('relaunches crashed workers from their last checkpoint', async () => {
     prefix = uniquePrefix();
     // Attempt 0 of every trial crashes (exit 3, no final report) halfway through.
@@ -144,7 +174,7 @@ describe('sweep engine', () => {
 
   it('relaunches hung workers after the report timeout', async () => {
     prefix = uniquePrefix();
-    app = await startApp(prefix, { reportTimeoutMs: 1500 }, { launcher: fakeWorkerLauncher({ FAKE_HANG_ATTEMPTS: '1' }) });
+    app = await startApp(prefix, { reportTimeoutMs: 5000 }, { launcher: fakeWorkerLauncher({ FAKE_HANG_ATTEMPTS: '1' }) });
     const sweep = await createSweep(sweepBody({ maxTrials: 1, maxConcurrentTrials: 1, workersPerTrial: 1, retriesPerTrial: 2 }));
     const done = await finished(sweep.id);
     expect(done.state).toBe('succeeded');

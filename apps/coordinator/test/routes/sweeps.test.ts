@@ -31,7 +31,7 @@ describe('sweep routes', () => {
 
     const got = await app.inject({ method: 'GET', url: `/v1/sweeps/${sweep.id}` });
     expect(got.statusCode).toBe(200);
-    expect(got.json().name ?? got.json().spec.name).toBe('test sweep');
+    expect(got.json()).toMatchObject({ id: sweep.id, state: 'running', spec: { name: 'test sweep' } });
 
     const trials = await app.inject({ method: 'GET', url: `/v1/sweeps/${sweep.id}/trials` });
     expect(trials.statusCode).toBe(200);

@@ -19,6 +19,7 @@ export {
   WORKER_UID,
   type ManifestContext,
 } from './manifests.js';
+export { watchConditions, type ConditionChange, type ConditionWatch } from './condition-watch.js';
 export { jobCondition, ConditionReason, type ConditionOptions } from './conditions.js';
 export {
   WorkerTemplate,

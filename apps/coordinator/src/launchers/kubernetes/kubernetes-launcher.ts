@@ -11,10 +11,11 @@ import { BatchV1Api, CoreV1Api, KubeConfig, type V1Job } from '@kubernetes/clien
 import type { LaunchCondition, LaunchHandle, LaunchRequest, Launcher } from '../launcher.js';
 import { apiError, apiStatus, orNotFound } from './api.js';
 import { jobCondition } from './conditions.js';
+import { watchConditions, type ConditionChange, type ConditionWatch } from './condition-watch.js';
 import { KubernetesLauncherError, KubernetesLauncherErrorCode } from './errors.js';
 import { loadKubeConfig, resolveNamespace } from './kubeconfig.js';
 import { buildSweepOwner, buildTrialJob, type ManifestContext } from './manifests.js';
-import { ANNOTATIONS, LABELS, labelValue } from './names.js';
+import { ANNOTATIONS, LABELS, MANAGED_BY, labelValue } from './names.js';
 import {
   loadWorkerTemplate,
   parseWorkerTemplate,
@@ -57,11 +58,11 @@ export class KubernetesLauncher implements Launcher {
   readonly name = KUBERNETES_LAUNCHER;
   /** Namespace every object lives in. */
   readonly namespace: string;
+  private readonly kc: KubeConfig;
   private readonly batch: BatchV1Api;
   private readonly core: CoreV1Api;
   private readonly instance: string;
   private readonly template: () => Promise<WorkerTemplate>;
-  private readonly owners = new Map<string, { name: string; uid: string }>();
   private readonly unschedulableTimeoutSeconds: number;
   private readonly conflictRetries: number;
   private readonly conflictRetryDelayMs: number;
@@ -70,6 +71,7 @@ export class KubernetesLauncher implements Launcher {
   constructor(options: KubernetesLauncherOptions = {}) {
     const env = options.env ?? process.env;
     const kc = options.kubeConfig ?? loadKubeConfig(env);
+    this.kc = kc;
     this.namespace = resolveNamespace(kc, options.namespace, env);
     this.batch = kc.makeApiClient(BatchV1Api);
     this.core = kc.makeApiClient(CoreV1Api);
@@ -100,10 +102,12 @@ export class KubernetesLauncher implements Launcher {
     return { namespace: this.namespace, instance: this.instance, ...(owner ? { owner } : {}) };
   }
 
-  /** Creates the sweep's owner ConfigMap, or finds it; returns what owner references need. */
+  /**
+   * Creates the sweep's owner ConfigMap, or finds it; returns what owner references need.
+   * Not cached: a Job whose owner uid no longer exists is deleted by the garbage collector at
+   * once, so the uid must be the live one (launches are rare; two requests are cheap).
+   */
   private async ensureSweepOwner(sweepId: string): Promise<{ name: string; uid: string }> {
-    const cached = this.owners.get(sweepId);
-    if (cached) return cached;
     const body = buildSweepOwner(sweepId, this.context());
     const name = body.metadata!.name!;
     let uid: string | undefined;
@@ -122,9 +126,7 @@ export class KubernetesLauncher implements Launcher {
         `ConfigMap ${name} has no uid (deleted while launching?)`,
       );
     }
-    const owner = { name, uid };
-    this.owners.set(sweepId, owner);
-    return owner;
+    return { name, uid };
   }
 
   /** Create, or keep-and-relabel an identical Job, or replace a stale one. */
@@ -242,10 +244,33 @@ export class KubernetesLauncher implements Launcher {
     await this.deleteJob(handle.id);
   }
 
+  /**
+   * Watches every Job this launcher (this release) started, and their pods, and calls
+   * `listener` whenever a trial's condition changes; an alternative to polling `status`.
+   */
+  watch(
+    listener: (change: ConditionChange) => void,
+    options: { resyncMs?: number; restartDelayMs?: number; onError?: (error: unknown) => void } = {},
+  ): Promise<ConditionWatch> {
+    return watchConditions(
+      {
+        kubeConfig: this.kc,
+        namespace: this.namespace,
+        labelSelector: `${LABELS.managedBy}=${MANAGED_BY},${LABELS.instance}=${labelValue(this.instance)},${LABELS.component}=worker`,
+        launcherName: this.name,
+        unschedulableTimeoutSeconds: this.unschedulableTimeoutSeconds,
+        now: this.now,
+        resyncMs: options.resyncMs ?? 30_000,
+        restartDelayMs: options.restartDelayMs ?? 2_000,
+        ...(options.onError ? { onError: options.onError } : {}),
+      },
+      listener,
+    );
+  }
+
   /** Deletes the sweep's owner ConfigMap; the garbage collector then deletes its Jobs and pods. */
   async releaseSweep(sweepId: string): Promise<void> {
     const name = buildSweepOwner(sweepId, this.context()).metadata!.name!;
-    this.owners.delete(sweepId);
     await orNotFound(`deleting ConfigMap ${name}`, () =>
       this.core.deleteNamespacedConfigMap({ name, namespace: this.namespace, propagationPolicy: 'Background' }),
     );

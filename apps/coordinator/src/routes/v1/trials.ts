@@ -48,7 +48,7 @@ const trialRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['trials'],
         params: TrialIdParams,
         querystring: SamplesQuery,
-        response: { 200: z.string().describe('CSV: sequence, step, then one column per feature'), ...errors, 501: ErrorBody },
+        response: { 200: z.string().describe('CSV: sequence, step, then one column per feature'), ...errors, 422: ErrorBody },
       },
     },
     async (request, reply) => {

@@ -12,6 +12,9 @@
  *   labels on the pod template.
  * - Deletion honours `metadata.finalizers` (the object stays, with `deletionTimestamp`, until
  *   the test clears them) and garbage-collects dependents by owner reference.
+ * - Watches (`?watch=true` on a list path): without `resourceVersion`, ADDED for every
+ *   matching object and then live events; with one, every event after it (as informers ask
+ *   after their initial list); newline-delimited JSON `{type, object}`.
  *
  * Tests drive the controller side by hand: `setJobStatus`, `addPod`.
  */
@@ -73,10 +76,27 @@ function matchesSelector(labels: Record<string, string> | undefined, selector: s
   });
 }
 
+interface WatchEvent {
+  revision: number;
+  resource: Resource;
+  namespace: string;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: Obj;
+}
+
+interface Watcher {
+  resource: Resource;
+  namespace: string;
+  selector?: string;
+  res: ServerResponse;
+}
+
 export class StandInApiServer {
   private server?: Server;
   private revision = 1000;
   private readonly store = new Map<string, Obj>(); // key: resource/namespace/name
+  private readonly events: WatchEvent[] = [];
+  private readonly watchers = new Set<Watcher>();
   /** Every request, in order. */
   readonly requests: RecordedRequest[] = [];
 
@@ -89,6 +109,14 @@ export class StandInApiServer {
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Drops every connection and stops listening for `downMs`, then listens again on the same port; state is kept. */
+  async restart(downMs: number): Promise<void> {
+    const port = (this.server!.address() as AddressInfo).port;
+    await this.stop();
+    await new Promise((r) => setTimeout(r, downMs));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
   }
 
   async stop(): Promise<void> {
@@ -117,6 +145,21 @@ export class StandInApiServer {
     if (!job) throw new Error(`no Job ${namespace}/${name}`);
     job.status = structuredClone(status);
     job.metadata.resourceVersion = String(++this.revision);
+    this.emit('MODIFIED', 'jobs', job);
+  }
+
+  /** Plays the kubelet: replaces a pod's status. */
+  setPodStatus(namespace: string, name: string, status: object): void {
+    const pod = this.store.get(`pods/${namespace}/${name}`);
+    if (!pod) throw new Error(`no Pod ${namespace}/${name}`);
+    pod.status = structuredClone(status);
+    pod.metadata.resourceVersion = String(++this.revision);
+    this.emit('MODIFIED', 'pods', pod);
+  }
+
+  /** Plays the scheduler or kubelet removing a pod (no finalizers, no grace period). */
+  deletePod(namespace: string, name: string): void {
+    this.remove(`pods/${namespace}/${name}`);
   }
 
   /** Plays the Job controller and kubelet: adds a pod owned by the Job, with the template's labels. */
@@ -164,12 +207,37 @@ export class StandInApiServer {
     res.end(text);
   }
 
+  /** Records an event (the object's state at `resourceVersion`) and streams it to open watches. */
+  private emit(type: WatchEvent['type'], resource: Resource, obj: Obj): void {
+    const event: WatchEvent = {
+      revision: Number(obj.metadata.resourceVersion),
+      resource,
+      namespace: obj.metadata.namespace ?? '',
+      type,
+      object: structuredClone(obj),
+    };
+    this.events.push(event);
+    for (const w of this.watchers) this.deliver(w, event);
+  }
+
+  private deliver(w: Watcher, e: WatchEvent): void {
+    if (e.resource !== w.resource || e.namespace !== w.namespace) return;
+    if (!matchesSelector(e.object.metadata.labels, w.selector)) return;
+    w.res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
+  }
+
+  /** Open watch connections (tests wait for informers to connect). */
+  get watchCount(): number {
+    return this.watchers.size;
+  }
+
   private insert(resource: Resource, obj: Obj): Obj {
     obj.metadata.uid = randomUUID();
     obj.metadata.resourceVersion = String(++this.revision);
     obj.metadata.creationTimestamp = new Date().toISOString();
     obj.metadata.generation = 1;
     this.store.set(`${resource}/${obj.metadata.namespace}/${obj.metadata.name}`, obj);
+    this.emit('ADDED', resource, obj);
     return obj;
   }
 
@@ -178,6 +246,8 @@ export class StandInApiServer {
     const obj = this.store.get(key);
     if (!obj) return;
     this.store.delete(key);
+    obj.metadata.resourceVersion = String(++this.revision);
+    this.emit('DELETED', key.split('/')[0] as Resource, obj);
     for (const [otherKey, other] of [...this.store.entries()]) {
       if (other.metadata.ownerReferences?.some((o) => o.uid === obj.metadata.uid)) this.markDeleted(otherKey);
     }
@@ -188,6 +258,7 @@ export class StandInApiServer {
     if ((obj.metadata.finalizers ?? []).length > 0) {
       obj.metadata.deletionTimestamp ??= new Date().toISOString();
       obj.metadata.resourceVersion = String(++this.revision);
+      this.emit('MODIFIED', key.split('/')[0] as Resource, obj);
     } else {
       this.remove(key);
     }
@@ -222,6 +293,9 @@ export class StandInApiServer {
       this.send(res, 404, statusObject(404, 'NotFound', `${qualified} "${n}" not found`, { name: n, group, kind: resource }));
 
     if (!name) {
+      if (req.method === 'GET' && (query.watch === 'true' || query.watch === '1')) {
+        return this.startWatch(res, resource, namespace, query);
+      }
       if (req.method === 'GET') {
         const items = this.list(resource, namespace).filter((o) => matchesSelector(o.metadata.labels, query.labelSelector));
         return this.send(res, 200, { kind: `${kind}List`, apiVersion, metadata: { resourceVersion: String(this.revision) }, items });
@@ -279,9 +353,28 @@ export class StandInApiServer {
       };
       if (resource === 'jobs') obj.status = current.status; // status is a subresource
       this.store.set(key, obj);
+      this.emit('MODIFIED', resource, obj);
       return this.send(res, 200, obj);
     }
     return this.send(res, 405, statusObject(405, 'MethodNotAllowed', `${req.method} is not supported here`));
+  }
+
+  private startWatch(res: ServerResponse, resource: Resource, namespace: string, query: Record<string, string>): void {
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    res.flushHeaders(); // the client's request resolves on headers, before any event
+    const w: Watcher = { resource, namespace, selector: query.labelSelector, res };
+    if (query.resourceVersion && query.resourceVersion !== '0') {
+      const since = Number(query.resourceVersion);
+      for (const e of this.events) if (e.revision > since) this.deliver(w, e);
+    } else {
+      for (const obj of this.list(resource, namespace)) {
+        if (matchesSelector(obj.metadata.labels, w.selector)) {
+          res.write(`${JSON.stringify({ type: 'ADDED', object: obj })}\n`);
+        }
+      }
+    }
+    this.watchers.add(w);
+    res.on('close', () => this.watchers.delete(w));
   }
 
   /** What the Job admission and defaulting add: a selector on a generated controller uid. */

@@ -1,0 +1,161 @@
+/**
+ * `grugan train`: trains one GRU-GAN in this process (or W data-parallel ranks with
+ * `--workers W`) and writes a run directory: `config.json`, `checkpoint.grugan`,
+ * `metrics.jsonl` and `samples.csv` (in the data's original units), then prints a summary.
+ */
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import {
+  BACKEND_NAMES,
+  BatchSampler,
+  GanTrainer,
+  captureTrainingState,
+  prepareData,
+  runTraining,
+  saveCheckpoint,
+  selectBackend,
+  type PreparedData,
+  type StepMetrics,
+  type TrainerState,
+} from '@grugan/model';
+import type { TrialConfig } from '@grugan/protocol';
+import { action, positiveInt, nonNegativeInt } from '../cli-error.js';
+import { buildTrialConfig } from '../config-load.js';
+import { createProgress } from '../progress.js';
+import { generateSamples, writeSamplesCsv } from '../samples.js';
+import { trainParallel } from '../train/parallel.js';
+
+/** File names inside a run directory. */
+export const RUN_FILES = {
+  config: 'config.json',
+  checkpoint: 'checkpoint.grugan',
+  metrics: 'metrics.jsonl',
+  samples: 'samples.csv',
+} as const;
+
+interface TrainFlags {
+  dataset?: string;
+  data?: string;
+  columns?: string;
+  reverse?: boolean;
+  config?: string;
+  steps?: number;
+  out?: string;
+  backend: string;
+  seed?: number;
+  workers: number;
+  nats?: string;
+  samples: number;
+}
+
+/** `runs/<UTC timestamp>`, e.g. `runs/20260101-120000`. */
+function defaultOutDir(): string {
+  const t = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return join('runs', t);
+}
+
+async function train(flags: TrainFlags): Promise<number> {
+  const config: TrialConfig = await buildTrialConfig(flags);
+  // Data before backend: bad input is reported before TF.js spends seconds loading.
+  const data: PreparedData = await prepareData(config.data, config.seed);
+  const backend = await selectBackend(flags.backend);
+  const out = flags.out ?? defaultOutDir();
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
+  const metricsPath = join(out, RUN_FILES.metrics);
+  await writeFile(metricsPath, '');
+  const checkpointPath = join(out, RUN_FILES.checkpoint);
+  const save = (state: TrainerState) =>
+    saveCheckpoint(checkpointPath, {
+      config,
+      trainer: state,
+      scaler: data.scaler,
+      columns: data.train.columns,
+      source: data.source,
+      createdAt: new Date().toISOString(),
+    }).then(() => undefined);
+
+  const total = config.training.steps;
+  const progress = createProgress(total, 0, config.training.logEvery);
+  // Metrics are buffered and appended every logEvery steps: one write per step would cost more than a step.
+  let pending: string[] = [];
+  const flush = async () => {
+    if (pending.length > 0) await appendFile(metricsPath, pending.join(''));
+    pending = [];
+  };
+  const onStep = async (m: StepMetrics) => {
+    pending.push(`${JSON.stringify({ ...m, time: new Date().toISOString() })}\n`);
+    progress.update(m.step, m.dLoss, m.gLoss);
+    if (m.step % config.training.logEvery === 0) await flush();
+  };
+
+  // Ctrl-C (or SIGTERM) stops at the next step boundary; the run still writes its checkpoint and samples.
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const started = performance.now();
+  const trainer = new GanTrainer(config, data.train.features);
+  let status: string;
+  let step: number;
+  let reason: string | undefined;
+  try {
+    if (flags.workers > 1) {
+      const r = await trainParallel({ config, data, workers: flags.workers, steps: total, natsUrl: flags.nats ?? process.env.NATS_URL, backend, onStep, onCheckpoint: save, signal: abort.signal });
+      trainer.setState(r.state);
+      ({ status, step } = r);
+      if (r.status !== 'diverged') await save(r.state);
+      if (r.status === 'diverged' && r.lastGoodState) await save(r.lastGoodState);
+    } else {
+      const sampler = new BatchSampler(data.train, { globalBatch: config.training.batchSize, seed: config.seed, noiseDim: trainer.noiseDim });
+      const r = await runTraining({ trainer, sampler, steps: total, onStep, onCheckpoint: save, checkpointEvery: config.training.checkpointEvery, shouldStop: () => abort.signal.aborted });
+      ({ status, step, reason } = r);
+      if (r.status === 'stopped') await save(captureTrainingState(trainer, sampler));
+      if (r.status === 'diverged' && r.lastGoodState) {
+        await save(r.lastGoodState);
+        trainer.setState(r.lastGoodState);
+      }
+    }
+    progress.stop();
+    await flush();
+    const seconds = (performance.now() - started) / 1000;
+    const samples = generateSamples(trainer, { n: flags.samples, seqLen: data.train.seqLen, seed: config.seed, scaler: data.scaler, columns: data.train.columns });
+    await writeSamplesCsv(join(out, RUN_FILES.samples), samples);
+    const lines = [
+      `status     ${status}${reason ? ` (${reason})` : ''}`,
+      `steps      ${step}`,
+      `wall time  ${seconds.toFixed(1)} s`,
+      `steps/s    ${(step / seconds).toFixed(2)}`,
+      `backend    ${backend}${flags.workers > 1 ? ` x ${flags.workers} workers` : ''}`,
+      `data       ${data.source} (${data.train.count} train / ${data.test.count} test windows)`,
+      `output     ${out}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return status === 'succeeded' ? 0 : status === 'stopped' ? 130 : 3;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.stop();
+    trainer.dispose();
+  }
+}
+
+export function trainCommand(): Command {
+  return new Command('train')
+    .description('train a GRU-GAN and write config, checkpoint, metrics and samples to a run directory')
+    .option('--dataset <name>', 'built-in data set (sines)')
+    .option('--data <file.csv>', 'CSV data file with a header row')
+    .option('--columns <a,b,c>', 'CSV columns to use (default: all)')
+    .option('--reverse', 'reverse CSV rows (newest-first data to chronological order)')
+    .option('--config <file>', 'trial config, YAML or JSON (flags override it)')
+    .option('--steps <n>', 'generator steps', positiveInt('--steps'))
+    .option('--out <dir>', 'run directory (default runs/<timestamp>)')
+    .addOption(new Option('--backend <name>', 'TF.js backend').choices([...BACKEND_NAMES]).default(process.env.GRUGAN_BACKEND ?? 'auto'))
+    .option('--seed <s>', 'random seed', nonNegativeInt('--seed'))
+    .option('--workers <w>', 'data-parallel ranks on this machine', positiveInt('--workers'), 1)
+    .option('--nats <url>', 'NATS server for --workers > 1 (default $NATS_URL, else in-process)')
+    .option('--samples <n>', 'sequences to write to samples.csv', positiveInt('--samples'), 1000)
+    .action(action('train', train));
+}

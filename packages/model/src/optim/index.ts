@@ -1,0 +1,2 @@
+export { Adam, OptimizerStateError, type AdamConfig } from './adam.js';
+export { globalNorm, clipByGlobalNorm } from './clip.js';

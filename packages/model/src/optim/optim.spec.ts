@@ -1,0 +1,47 @@
+/** Adam against Kingma & Ba's Algorithm 1 written out by hand; global-norm clipping. */
+import { describe, expect, it } from 'vitest';
+import { Adam, OptimizerStateError, clipByGlobalNorm, globalNorm } from './index.js';
+
+const arr = (...v: number[]) => ({ shape: [v.length], data: Float32Array.from(v) });
+
+describe('Adam', () => {
+  it('takes the textbook steps', () => {
+    const params = { w: arr(1, -2) };
+    const adam = new Adam({ lr: 0.1, beta1: 0.5, beta2: 0.9, epsilon: 1e-8 }, params);
+    adam.step(params, { w: arr(0.2, -4) });
+    // t = 1: m̂ = g, v̂ = g², so the step is lr · g / |g| = ±0.1.
+    expect(params.w.data[0]).toBeCloseTo(0.9, 6);
+    expect(params.w.data[1]).toBeCloseTo(-1.9, 6);
+    adam.step(params, { w: arr(0.6, 0) });
+    // t = 2, element 0: m = 0.5·0.1 + 0.5·0.6 = 0.35 (m₁ = 0.1); v = 0.9·0.004 + 0.1·0.36 = 0.0396 (v₁ = 0.004)
+    const mHat = 0.35 / (1 - 0.25), vHat = 0.0396 / (1 - 0.81);
+    expect(params.w.data[0]).toBeCloseTo(0.9 - (0.1 * mHat) / (Math.sqrt(vHat) + 1e-8), 6);
+    expect(adam.getState().iterations).toBe(2);
+  });
+
+  it('restores its state exactly and rejects a state for other parameters', () => {
+    const p1 = { w: arr(1, 2) };
+    const a = new Adam({ lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, p1);
+    a.step(p1, { w: arr(0.3, -0.1) });
+    const p2 = { w: arr(...p1.w.data) };
+    const b = new Adam(a.config, p2);
+    b.setState(a.getState());
+    a.step(p1, { w: arr(1, 1) });
+    b.step(p2, { w: arr(1, 1) });
+    expect(p2.w.data).toEqual(p1.w.data);
+    expect(() => b.setState({ iterations: 1, m: { x: arr(0) }, v: { x: arr(0) } })).toThrow(OptimizerStateError);
+    expect(() => b.step(p2, {})).toThrow(/no gradient for parameter w/);
+  });
+});
+
+describe('global-norm clipping', () => {
+  it('scales every gradient by maxNorm / norm only above the limit', () => {
+    const g = { a: arr(3), b: arr(0, 4) };
+    expect(globalNorm(g)).toBe(5);
+    const c = clipByGlobalNorm(g, 1);
+    expect(Array.from(c.a.data)).toEqual([Math.fround(0.6)]);
+    expect(Array.from(c.b.data)).toEqual([0, Math.fround(0.8)]);
+    expect(clipByGlobalNorm(g, 10)).toBe(g);
+    expect(clipByGlobalNorm(g, 0)).toBe(g);
+  });
+});

@@ -1,0 +1,5 @@
+export { GanTrainer, TrainerStateError, resolveNoiseDim, type GradientResult } from './gan-trainer.js';
+export { BatchSampler, type BatchSamplerOptions } from './batch-sampler.js';
+export { BatchShapeError, type GanBatch } from './batch.js';
+export { runTraining, type RunTrainingOptions, type RunTrainingResult, type StepMetrics } from './run-training.js';
+export { captureTrainingState, restoreTrainingState, SAMPLER_RNG_KEY } from './training-state.js';
