@@ -17,6 +17,6 @@ for (const line of log.split('\n')) {
     else skipped += Number(n);
   }
 }
-console.log(`${runs} test runs`);
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`${runs} test runs, ${skipped} skipped`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(runs === 0 ? 1 : 0);
