@@ -83,6 +83,8 @@ beforeAll(async () => {
     GRUGAN_LAUNCHER: 'local',
     GRUGAN_BACKEND: 'cpu',
     GRUGAN_RECONCILE_INTERVAL_MS: '500',
+    // Workers of this tiny sweep live a few seconds; keep each scrapable for 3 more (3 scrapes).
+    GRUGAN_METRICS_LINGER_SECONDS: '3',
     GRUGAN_LOG_LEVEL: 'warn',
     LOG_LEVEL: 'warn',
   });

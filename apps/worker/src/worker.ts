@@ -19,6 +19,7 @@ import { TrialReporter } from './reporter.js';
 import { TrialStore } from './trial-store.js';
 import { createWorkerMetrics, startMetricsServer, type MetricsServer } from './metrics.js';
 import { trainTrial, type TrainOutcome } from './train.js';
+import { metricsLingerMsFromEnv, metricsPortFromEnv } from './metrics-port.js';
 
 /** How a worker run ended, as sent in its `final` report. */
 export interface WorkerOutcome {
@@ -39,6 +40,9 @@ export interface RunWorkerOptions {
 /** Runs one worker to completion; never throws for training failures, they become `failed`. */
 export async function runWorker(identity: WorkerIdentity, opts: RunWorkerOptions): Promise<WorkerOutcome> {
   const { log } = opts;
+  // Environment problems surface before connecting, as one WorkerEnvError naming the variable.
+  const metricsPort = metricsPortFromEnv(process.env);
+  const linger = metricsLingerMsFromEnv(process.env);
   const nc = await connect({
     servers: identity.natsUrl.split(','),
     name: `grugan-worker-${identity.trialId}-${identity.rank}`,
@@ -57,7 +61,9 @@ export async function runWorker(identity: WorkerIdentity, opts: RunWorkerOptions
   try {
     control.start(nc, names);
     await nc.flush();
-    server = await startMetricsServer(metrics.registry);
+    // Kubernetes pods get a fixed port (GRUGAN_METRICS_PORT, what the pod's scrape annotations and
+    // container port name); local workers share a host, so they take any free port (0).
+    server = await startMetricsServer(metrics.registry, { port: metricsPort });
     await reporter.send('hello', { step: 0, metricsAddress: server.address });
     const record = await store.loadTrial(identity.trialId);
     checkRecord(record, identity, log);
@@ -73,6 +79,9 @@ export async function runWorker(identity: WorkerIdentity, opts: RunWorkerOptions
   }
   opts.signal?.removeEventListener('abort', onAbort);
   log.info({ outcome }, 'worker finished');
+  // The coordinator drops a worker from /v1/targets on its `final` report; staying up a little
+  // longer lets Prometheus take one last scrape of the final counter values.
+  if (server && linger > 0) await new Promise((r) => setTimeout(r, linger));
   await reporter.send('final', { step: outcome.step, status: outcome.status, message: outcome.message });
   control.stop();
   await server?.close();

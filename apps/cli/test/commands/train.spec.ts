@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrialConfig } from '@grugan/protocol';
+import { findSharedDataset } from '@grugan/model';
 import { REPO_ROOT, parseCsv, runCli } from '../run-cli.js';
 
-const STOCK_CSV = join(REPO_ROOT, '..', 'shared', 'datasets', 'stock_data.csv');
+const stockCsv = () => findSharedDataset('stock_data.csv', { from: REPO_ROOT });
 let dir: string;
 let tinyConfig: string;
 
@@ -72,10 +73,10 @@ describe('grugan train, sample, checkpoint diff', () => {
 
   it('trains on stock_data.csv and writes samples in price units', async () => {
     const out = join(dir, 'stock');
-    const r = await runCli(['train', '--data', STOCK_CSV, '--reverse', '--columns', 'Open,Volume', '--config', tinyConfig, '--steps', '2', '--out', out, '--samples', '20']);
+    const r = await runCli(['train', '--data', stockCsv(), '--reverse', '--columns', 'Open,Volume', '--config', tinyConfig, '--steps', '2', '--out', out, '--samples', '20']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const real = parseCsv(await readFile(STOCK_CSV, 'utf8'));
+    const real = parseCsv(await readFile(stockCsv(), 'utf8'));
     const min = Math.min(...real.Open);
     const max = Math.max(...real.Open);
     const samples = parseCsv(await readFile(join(out, 'samples.csv'), 'utf8'));

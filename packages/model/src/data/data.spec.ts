@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DataConfig } from '@grugan/protocol';
 import {
   DataError,
+  findSharedDataset,
   applyScaler,
   fitMinMax,
   generateSines,
@@ -16,8 +17,8 @@ import {
   splitWindows,
 } from './index.js';
 
-/** The shared stock data, resolved from this file: repo root is four levels up. */
-const STOCK_CSV = fileURLToPath(new URL('../../../../../shared/datasets/stock_data.csv', import.meta.url));
+/** The shared stock data, found from this file's folder upwards (or GRUGAN_DATASETS_DIR). */
+const stockCsv = () => findSharedDataset('stock_data.csv', { from: fileURLToPath(new URL('.', import.meta.url)) });
 
 describe('generateSines', () => {
   it('follows TimeGAN: sin(f t + p) with f, p in [0, 0.1), mapped to [0, 1]', () => {
@@ -138,21 +139,41 @@ describe('prepareData', () => {
   });
 
   it('loads stock_data.csv chronologically, min-max scaled, with its price range in the scaler', async () => {
-    const cfg = DataConfig.parse({ path: STOCK_CSV, reverse: true, columns: ['Open', 'Close'] });
+    const cfg = DataConfig.parse({ path: stockCsv(), reverse: true, columns: ['Open', 'Close'] });
     const d = await prepareData(cfg, 1);
-    const table = await loadNumericCsv(STOCK_CSV, { columns: ['Open'] });
+    const table = await loadNumericCsv(stockCsv(), { columns: ['Open'] });
     expect(d.train.count + d.test.count).toBe(table.rows - 24 + 1);
     expect(d.train.columns).toEqual(['Open', 'Close']);
     expect(d.scaler.min[0]).toBe(table.values.reduce((a, b) => Math.min(a, b)));
     expect(d.scaler.max[0]).toBe(table.values.reduce((a, b) => Math.max(a, b)));
     expect(d.train.windows.every((v) => v >= 0 && v <= 1)).toBe(true);
     // Chronological: a window's steps are consecutive rows, so neighbouring steps are close.
-    const reversed = await loadNumericCsv(STOCK_CSV, { columns: ['Open'], reverse: true });
+    const reversed = await loadNumericCsv(stockCsv(), { columns: ['Open'], reverse: true });
     expect(reversed.values[0]).toBe(table.values[table.rows - 1]);
   });
 
   it('rejects a missing file with a named error', async () => {
     const cfg = DataConfig.parse({ path: 'no/such/file.csv' });
     await expect(prepareData(cfg, 1)).rejects.toThrow('no/such/file.csv: cannot read data file (no such file)');
+  });
+});
+
+describe('findSharedDataset', () => {
+  it('finds shared/datasets/<name> in the start folder or above, else says where it looked', async () => {
+    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const root = await mkdtemp(join(tmpdir(), 'grugan-shared-'));
+    try {
+      await mkdir(join(root, 'shared', 'datasets'), { recursive: true });
+      await writeFile(join(root, 'shared', 'datasets', 'x.csv'), 'a\n1\n');
+      await mkdir(join(root, 'repo', 'packages'), { recursive: true });
+      expect(findSharedDataset('x.csv', { from: join(root, 'repo', 'packages'), env: {} })).toBe(join(root, 'shared', 'datasets', 'x.csv'));
+      expect(() => findSharedDataset('y.csv', { from: join(root, 'repo'), env: {} })).toThrow(/y\.csv not found.*GRUGAN_DATASETS_DIR/);
+      expect(findSharedDataset('x.csv', { from: '/', env: { GRUGAN_DATASETS_DIR: join(root, 'shared', 'datasets') } })).toBe(join(root, 'shared', 'datasets', 'x.csv'));
+      expect(() => findSharedDataset('x.csv', { env: { GRUGAN_DATASETS_DIR: root } })).toThrow(DataError);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -5,3 +5,4 @@ export { parseNumericCsv, loadNumericCsv, type NumericTable, type CsvOptions } f
 export { fitMinMax, identityScaler, applyScaler, invertScaler } from './scaler.js';
 export { slidingWindows, seededPermutation, selectWindows, shuffleWindows, splitWindows } from './windows.js';
 export { prepareData } from './prepare.js';
+export { findSharedDataset, DATASETS_DIR_ENV } from './shared-datasets.js';
