@@ -227,6 +227,15 @@ async function runSweepChecks(sweepId: string, trials: () => Promise<TrialList>)
     for (const col of Object.keys(COLUMNS)) expect(header).toContain(col);
     const values = rows.slice(1).map((r) => r.split(','));
     expect(values.length).toBe(5 * 8); // n sequences x seqLen rows
+
+    // The same through the CLI: `grugan trial samples ID -n 3 --out FILE`.
+    const samplesFile = join(workDir, 'cli-samples.csv');
+    const trialCli = startGrugan(['trial', 'samples', best, '-n', '3', '--out', samplesFile, '--api', api.base, '--token', TOKEN], { ...process.env });
+    const trialCode = await new Promise((r) => trialCli.child.once('exit', r));
+    expect(trialCode, trialCli.output()).toBe(0);
+    const cliRows = (await readFile(samplesFile, 'utf8')).trim().split('\n');
+    expect(cliRows[0].split(',')).toEqual(header);
+    expect(cliRows.length).toBe(1 + 3 * 8);
     for (const [col, [lo, hi]] of Object.entries(COLUMNS)) {
       const i = header.indexOf(col);
       for (const v of values) {

@@ -11,6 +11,7 @@ import { sampleCommand } from './commands/sample.js';
 import { statsCommand } from './commands/stats.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
+import { trialCommand } from './commands/trial.js';
 import { upCommand } from './commands/up.js';
 import { workerCommand } from './commands/worker.js';
 
@@ -19,7 +20,7 @@ const program = new Command('grugan')
   .option('-v, --verbose', 'print stack traces with errors')
   .showSuggestionAfterError(true);
 
-for (const cmd of [trainCommand(), sampleCommand(), checkpointCommand(), statsCommand(), sweepCommand(), upCommand(), workerCommand(), coordinatorCommand()]) {
+for (const cmd of [trainCommand(), sampleCommand(), checkpointCommand(), statsCommand(), sweepCommand(), trialCommand(), upCommand(), workerCommand(), coordinatorCommand()]) {
   program.addCommand(cmd);
 }
 

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { addSweepRunCommand } from './sweep-run.js';
 import {
   SweepSpec,
   TERMINAL_SWEEP_STATES,
@@ -66,6 +67,13 @@ export async function apiRequest<T>(opts: ApiOptions, method: string, path: stri
   return json as T;
 }
 
+/** GETs raw bytes (a checkpoint) with the API's auth; throws `ApiError` when not 2xx. */
+export async function apiBytes(opts: ApiOptions, path: string): Promise<Uint8Array> {
+  const res = await fetch(new URL(path, opts.api), { headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {} });
+  if (!res.ok) throw new ApiError(res.status, undefined, (await res.text()) || res.statusText);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 /** Reads a YAML or JSON sweep file and validates it, naming the field of any problem. */
 export async function readSweepFile(path: string): Promise<unknown> {
   let raw: unknown;
@@ -115,11 +123,14 @@ function formatSweeps(sweeps: SweepView[]): string {
   );
 }
 
-function apiOptions(cmd: Command): ApiOptions {
+/** API URL and token from flags or environment; `explicit` when the user named a coordinator. */
+function apiOptions(cmd: Command): ApiOptions & { explicit: boolean } {
   const o = cmd.optsWithGlobals<{ api?: string; token?: string }>();
+  const named = o.api ?? process.env.GRUGAN_API;
   return {
-    api: o.api ?? process.env.GRUGAN_API ?? 'http://127.0.0.1:8080',
+    api: named ?? 'http://127.0.0.1:8080',
     token: o.token ?? process.env.GRUGAN_API_TOKEN,
+    explicit: named !== undefined && named !== '',
   };
 }
 
@@ -196,6 +207,7 @@ export function sweepCommand(): Command {
       process.stdout.write(`${view.id}: ${view.state}\n`);
     });
 
+  addSweepRunCommand(sweep, apiOptions);
   return sweep;
 }
 

@@ -121,6 +121,67 @@ function port(value: string): number {
   return n;
 }
 
+/** A running local stack: NATS (shared or private) and a coordinator child process. */
+export interface LocalStack {
+  apiUrl: string;
+  natsUrl: string;
+  coordinator: ChildProcess;
+  /** Stops the coordinator (which stops its workers), then a private NATS if one was started. */
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  /** HTTP port of the API; 0 picks a free one. */
+  port: number;
+  host: string;
+  token?: string;
+  /** Where the coordinator's output goes: the terminal, or a file descriptor (a log file). */
+  output: 'inherit' | number;
+  /** Progress lines (which NATS is used, ...). */
+  say?: (line: string) => void;
+}
+
+/**
+ * Starts NATS (NATS_URL when reachable, else a private nats-server) and `grugan coordinator`
+ * with the local launcher, and waits until the API answers.
+ */
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const say = opts.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let nats: PrivateNats | undefined;
+  let natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+  if (!(await isReachable(natsUrl))) {
+    const binary = findNatsServer();
+    if (!binary) {
+      throw new Error(
+        `no NATS server at ${natsUrl} and no nats-server binary to start one: install nats-server ` +
+          '(Debian/Ubuntu: apt-get install nats-server) or set NATS_URL',
+      );
+    }
+    nats = await startPrivateNats(binary);
+    natsUrl = nats.url;
+    say(`started a private nats-server at ${natsUrl}`);
+  }
+  const port = opts.port === 0 ? await freePort() : opts.port;
+  const env: NodeJS.ProcessEnv = { ...process.env, NATS_URL: natsUrl, GRUGAN_LAUNCHER: 'local' };
+  if (opts.token) env.GRUGAN_API_TOKEN = opts.token;
+  const coordinator = spawn(process.execPath, [GRUGAN_BIN, 'coordinator', '--port', String(port), '--host', opts.host], {
+    env,
+    stdio: opts.output === 'inherit' ? 'inherit' : ['ignore', opts.output, opts.output],
+  });
+  const stop = async () => {
+    await stopChild(coordinator, 15_000);
+    await nats?.stop();
+  };
+  const apiUrl = `http://${opts.host}:${port}`;
+  try {
+    await waitForHttp(`${apiUrl}/readyz`, coordinator, 120_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { apiUrl, natsUrl, coordinator, stop };
+}
+
 export function upCommand(): Command {
   return new Command('up')
     .description('run the local stack: NATS (from NATS_URL or a private nats-server), the coordinator and local workers')
@@ -128,50 +189,23 @@ export function upCommand(): Command {
     .option('--host <host>', 'HTTP bind address', '127.0.0.1')
     .option('--token <token>', 'require this bearer token on the API (default: GRUGAN_API_TOKEN)')
     .action(async (opts: { port: number; host: string; token?: string }) => {
-      let nats: PrivateNats | undefined;
-      let natsUrl = process.env.NATS_URL;
-      if (!natsUrl || !(await isReachable(natsUrl))) {
-        const binary = findNatsServer();
-        if (!binary) {
-          throw new Error(
-            natsUrl
-              ? `NATS_URL ${natsUrl} is not reachable and no nats-server binary was found to start one`
-              : 'no NATS: set NATS_URL or put nats-server on PATH',
-          );
-        }
-        nats = await startPrivateNats(binary);
-        natsUrl = nats.url;
-        process.stderr.write(`started a private nats-server at ${natsUrl}\n`);
-      }
-      const env: NodeJS.ProcessEnv = { ...process.env, NATS_URL: natsUrl, GRUGAN_LAUNCHER: 'local' };
-      if (opts.token) env.GRUGAN_API_TOKEN = opts.token;
-      const coordinator = spawn(
-        process.execPath,
-        [GRUGAN_BIN, 'coordinator', '--port', String(opts.port), '--host', opts.host],
-        { env, stdio: 'inherit' },
-      );
+      const stack = await startLocalStack({ ...opts, output: 'inherit' });
       let stopping = false;
       const shutdown = async (code: number) => {
         if (stopping) return;
         stopping = true;
         process.stderr.write('stopping the local stack...\n');
-        await stopChild(coordinator, 15_000);
-        await nats?.stop();
+        await stack.stop();
         process.exit(code);
       };
       process.on('SIGINT', () => void shutdown(0));
       process.on('SIGTERM', () => void shutdown(0));
-      coordinator.once('exit', (code) => {
+      stack.coordinator.once('exit', (code) => {
         if (!stopping) {
           process.stderr.write(`coordinator exited with code ${code}\n`);
           void shutdown(code ?? 1);
         }
       });
-      // Port 0 picks a free one, which only the coordinator knows; then ask it to print its URL.
-      const apiUrl = `http://${opts.host}:${opts.port}`;
-      if (opts.port !== 0) {
-        await waitForHttp(`${apiUrl}/healthz`, coordinator, 60_000);
-        process.stdout.write(`grugan API: ${apiUrl}  (NATS ${natsUrl}; Ctrl-C to stop)\n`);
-      }
+      process.stdout.write(`grugan API: ${stack.apiUrl}  (NATS ${stack.natsUrl}; Ctrl-C to stop)\n`);
     });
 }
