@@ -110,7 +110,7 @@ export function formatLeaderboard(list: TrialList): string {
     num(e.objective),
     num(e.trial.metrics.steps_per_second, 1),
     Object.entries(e.trial.params)
-      .map(([k, v]) => `${k}=${typeof v === 'number' ? num(v, 4) : v}`)
+      .map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? num(v, 4) : v}`)
       .join(' '),
   ]);
   return formatTable(['#', 'trial', 'state', 'step', list.objective.metric, 'steps/s', 'params'], rows);
