@@ -8,7 +8,7 @@
  * reads the same decision at the same step. (The same trick as piggybacking an "any rank
  * finished" flag on the gradient all-reduce in PyTorch DDP's join context.)
  */
-import type { NamedArrays, NetworkRole } from '@grugan/model';
+import type { NamedArrays, TrainingRole } from '@grugan/model';
 import type { ControlListener, PendingOrder } from './control.js';
 
 /** Key of the vote vector inside the reduced gradients; never a real variable name. */
@@ -18,17 +18,22 @@ export const VOTE_KEY = '__grugan_control_vote';
 export type AgreedAction = 'stop' | 'pause' | 'exploit';
 
 /** All-reduce (mean) of named arrays, as the collective provides it. */
-export type Reduce = (role: NetworkRole, grads: NamedArrays) => Promise<NamedArrays>;
+export type Reduce = (role: TrainingRole, grads: NamedArrays) => Promise<NamedArrays>;
+
+/** Reduces that carry the control vote: one per training iteration in every phase. */
+const VOTING_ROLES: ReadonlySet<TrainingRole> = new Set<TrainingRole>(['g', 'autoencoder', 'supervisor']);
 
 export class ControlConsensus {
   private agreed?: AgreedAction;
 
   constructor(private readonly control: Pick<ControlListener, 'pending'>) {}
 
-  /** Wraps `reduce` so that every generator reduce also carries this rank's vote. */
+  /** Wraps `reduce` so that every generator (or TimeGAN pre-training) reduce also carries this rank's vote. */
   wrap(reduce: Reduce): Reduce {
     return async (role, grads) => {
-      if (role !== 'g') return reduce(role, grads);
+      // The vote rides on generator reduces, and on TimeGAN's first two phases' updates, which
+      // have no 'g'; all ranks run the same sequence of reduces, so they agree at the same one.
+      if (!VOTING_ROLES.has(role)) return reduce(role, grads);
       const withVote: NamedArrays = { ...grads, [VOTE_KEY]: { shape: [3], data: voteOf(this.control.pending()) } };
       const reduced = await reduce(role, withVote);
       const vote = reduced[VOTE_KEY]?.data;

@@ -8,7 +8,7 @@
  * discriminative / predictive scores (those train post-hoc classifiers and are too slow to
  * run inside a training loop).
  */
-import { Rng, type GanTrainer, type WindowedData } from '@grugan/model';
+import { Rng, type Trainer, type WindowedData } from '@grugan/model';
 
 /** Named scores of one evaluation (lower is better). */
 export type EvalScores = Record<string, number>;
@@ -59,12 +59,14 @@ export function momentDistance(real: ReturnType<typeof featureMoments>, fake: Re
  * only by the weights) and scores them against the held-out windows (the training windows
  * when the data has no test split).
  */
-export function evaluateMoments(trainer: GanTrainer, test: WindowedData, fallback: WindowedData, seed: number, maxSamples = 256): EvalScores {
+export function evaluateMoments(trainer: Pick<Trainer, 'generate' | 'sampleNoise' | 'noiseDim' | 'conditionDim'>, test: WindowedData, fallback: WindowedData, seed: number, maxSamples = 256): EvalScores {
   const real = test.count > 0 ? test : fallback;
   const n = Math.min(maxSamples, real.count);
   if (n === 0) return {};
   const noise = trainer.sampleNoise(new Rng(seed, 'evaluation'), n, real.seqLen);
-  const fake = trainer.generate(noise, n);
+  // Conditional models generate for the held-out windows' own labels, so both sides have the same mix.
+  const labels = trainer.conditionDim > 0 && real.labels ? real.labels.subarray(0, n) : undefined;
+  const fake = trainer.generate(noise, n, labels);
   const realMoments = featureMoments(real.windows, real.count, real.seqLen, real.features);
   const fakeMoments = featureMoments(fake, n, real.seqLen, real.features);
   return { moment_distance: momentDistance(realMoments, fakeMoments) };

@@ -6,14 +6,14 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { GradientExchange, NatsTransport } from '@grugan/collective';
-import type { NamedArrays, NetworkRole } from '@grugan/model';
+import type { NamedArrays, TrainingRole } from '@grugan/model';
 import type { WorkerIdentity } from './identity.js';
 import type { Logger } from './logger.js';
 
 /** A trial's gradient averaging, as `runTraining`'s `reduce` uses it. */
 export interface TrialExchange {
   /** Element-wise mean of `grads` over every rank; the same result on every rank. */
-  allReduce(role: NetworkRole, grads: NamedArrays): Promise<NamedArrays>;
+  allReduce(role: TrainingRole, grads: NamedArrays): Promise<NamedArrays>;
   /** Leaves the group (the others see the departure at once). */
   close(): Promise<void>;
 }

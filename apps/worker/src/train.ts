@@ -10,13 +10,15 @@ import {
   BatchSampler,
   captureTrainingState,
   GanTrainer,
+  TimeGanTrainer,
+  createTrainer,
   prepareData,
   resolveNoiseDim,
   restoreTrainingState,
   runTraining,
   selectBackend,
   type NamedArrays,
-  type NetworkRole,
+  type TrainingRole,
   type PreparedData,
   type StepMetrics,
   type TrainerState,
@@ -61,7 +63,7 @@ const EXPLOIT_WAIT_MS = 10_000;
 interface Run {
   config: TrialConfig;
   data: PreparedData;
-  trainer: GanTrainer;
+  trainer: GanTrainer | TimeGanTrainer;
   sampler: BatchSampler;
   /** Generator steps already done (from a checkpoint). */
   startStep: number;
@@ -89,7 +91,7 @@ async function setUp(ctx: TrainContext): Promise<Run> {
   labelSweep(ctx.metrics, { trial: identity.trialId, rank: identity.rank, sweep: ctx.record.sweepId });
   const data = await prepareData(config.data, config.seed);
   const features = data.train.features;
-  const trainer = new GanTrainer(config, features);
+  const trainer = createTrainer(config, features);
   const sampler = new BatchSampler(data.train, {
     globalBatch: config.training.batchSize,
     seed: config.seed,
@@ -113,7 +115,7 @@ async function trainLoop(ctx: TrainContext, run: Run, exchange: TrialExchange): 
   const { identity, store, reporter, control, metrics, log } = ctx;
   const isLeader = identity.rank === 0;
   const consensus = new ControlConsensus(control);
-  const reduce = consensus.wrap(async (role: NetworkRole, grads: NamedArrays) => {
+  const reduce = consensus.wrap(async (role: TrainingRole, grads: NamedArrays) => {
     const end = metrics.allReduceSeconds.startTimer();
     metrics.allReduceBytes.inc(payloadBytes(grads));
     try {
@@ -225,7 +227,7 @@ async function exploit(ctx: TrainContext, run: Run, step: number): Promise<void>
     if (!bytes) throw new Error(`trial ${order.sourceTrialId} has no checkpoint`);
     const source = decodeCheckpoint(bytes, `checkpoint of ${order.sourceTrialId}`);
     const config = applyExploitParams(run.config, order.params);
-    const trainer = new GanTrainer(config, run.data.train.features);
+    const trainer = createTrainer(config, run.data.train.features);
     // The source's weights and optimiser moments; the batch sampler (this trial's own stream)
     // is not part of the trainer, so it carries on.
     trainer.setState({ ...source.trainer, step });

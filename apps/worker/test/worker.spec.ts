@@ -79,6 +79,23 @@ describe('worker processes', () => {
     expect(info?.size).toBeGreaterThan(0);
   });
 
+  it('two ranks train a TimeGAN trial through its three phases', async () => {
+    const config = tinyConfig(30);
+    config.model = { ...config.model, kind: 'timegan', timegan: { embeddingSteps: 10, supervisedSteps: 10 } };
+    await putTrial(nc, names, 'w-timegan', config, 2);
+    running = startRanks(envFor('w-timegan'), 2);
+    const codes = await exitCodes(running);
+    expect(codes, running.map((w) => w.output()).join('\n---\n').slice(-4000)).toEqual([0, 0]);
+    const reports = await reportsOf(nc, names, 'w-timegan');
+    const metrics = reports.filter((r) => r.kind === 'metrics');
+    expect(metrics.map((r) => r.step)).toEqual([5, 10, 15, 20, 25, 30]);
+    expect(metrics[5].metrics.moment_distance).toBeGreaterThanOrEqual(0);
+    expect(reports.filter((r) => r.kind === 'final').map((f) => [f.rank, f.status, f.step]).sort()).toEqual([
+      [0, 'succeeded', 30],
+      [1, 'succeeded', 30],
+    ]);
+  });
+
   it('a relaunch resumes from the checkpoint instead of step 0', async () => {
     await putTrial(nc, names, 'w-resume', tinyConfig(100_000), 2);
     // Attempt 0 is killed after its first checkpoints.

@@ -9,3 +9,5 @@ export * from './optim/index.js';
 export * from './trainer/index.js';
 export * from './data/index.js';
 export * from './checkpoint/index.js';
+export * from './eval/index.js';
+export * from './timegan/index.js';

@@ -16,6 +16,16 @@ export type NamedArrays = Record<string, NamedArray>;
 /** Which network a step or gradient belongs to: discriminator or generator. */
 export type NetworkRole = 'd' | 'g';
 
+/**
+ * TimeGAN's updates, each with its own loss and its own Adam (as the authors' code has five
+ * solvers): 'autoencoder' (phase 1: embedder + recovery), 'supervisor' (phase 2), then jointly
+ * 'g' (generator + supervisor), 'embedder' (embedder + recovery) and 'd'.
+ */
+export type TimeGanRole = 'autoencoder' | 'supervisor' | 'embedder' | NetworkRole;
+
+/** Any trainer's update role: what `computeGradients` / `applyGradients` / a gradient reduce take. */
+export type TrainingRole = NetworkRole | TimeGanRole;
+
 /** Sliding windows of a data set, scaled, row-major `[count, seqLen, features]`. */
 export interface WindowedData {
   windows: Float32Array;
@@ -24,6 +34,8 @@ export interface WindowedData {
   features: number;
   /** Column names, one per feature. */
   columns: string[];
+  /** Conditioning label of each window, [count]: an index into `data.conditioning.values`; absent when unconditional. */
+  labels?: Int32Array;
 }
 
 /** Per-column min-max scaler: x' = (x - min) / (max - min), inverted for samples. */
@@ -64,8 +76,8 @@ export interface TrainerState {
   step: number;
   /** All parameters of both networks. */
   weights: NamedArrays;
-  /** Adam state for the discriminator and the generator. */
-  optimizer: Record<NetworkRole, AdamState>;
+  /** Adam state for the discriminator and the generator (and TimeGAN's other updates). */
+  optimizer: Record<NetworkRole, AdamState> & Partial<Record<TimeGanRole, AdamState>>;
   /** Named random streams (noise, batch sampling, ...). */
   rng: Record<string, RngState>;
   status: TrainingStatus;

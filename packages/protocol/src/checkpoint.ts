@@ -11,7 +11,11 @@ import { TrialConfig } from './trial-config.js';
 export const CHECKPOINT_FORMAT_VERSION = 1;
 
 /** Which part of the trainer state a blob belongs to: the weights or one Adam moment. */
-export const CheckpointSection = z.enum(['weights', 'd.m', 'd.v', 'g.m', 'g.v']);
+export const CheckpointSection = z.enum([
+  'weights', 'd.m', 'd.v', 'g.m', 'g.v',
+  // TimeGAN's other Adam states (model.kind 'timegan').
+  'autoencoder.m', 'autoencoder.v', 'supervisor.m', 'supervisor.v', 'embedder.m', 'embedder.v',
+]);
 export type CheckpointSection = z.infer<typeof CheckpointSection>;
 
 /** One float32 blob in the file. */
@@ -46,6 +50,10 @@ export const CheckpointHeader = z.object({
   optimizer: z.object({
     d: z.object({ iterations: z.number().int().min(0) }),
     g: z.object({ iterations: z.number().int().min(0) }),
+    // TimeGAN only.
+    autoencoder: z.object({ iterations: z.number().int().min(0) }).optional(),
+    supervisor: z.object({ iterations: z.number().int().min(0) }).optional(),
+    embedder: z.object({ iterations: z.number().int().min(0) }).optional(),
   }),
   /** Per-column scaler that maps samples back to original units. */
   scaler: z.object({ kind: z.enum(['minmax', 'none']), min: z.array(z.number()), max: z.array(z.number()) }),

@@ -18,6 +18,13 @@ describe('TrialConfig', () => {
     expect(text).toContain('loss.kind');
   });
 
+  it('defaults model.kind to the plain GRU-GAN and fills TimeGAN\'s weights for timegan', () => {
+    expect(TrialConfig.parse({}).model.kind).toBe('grugan');
+    const t = TrialConfig.parse({ model: { kind: 'timegan', timegan: { embeddingSteps: 5 } } }).model.timegan;
+    expect(t).toEqual({ embeddingSteps: 5, gamma: 1, reconstructionWeight: 10, supervisedWeight: 100, momentWeight: 100, embedderSupervisedWeight: 0.1, generatorSteps: 2, dLossThreshold: 0.15 });
+    expect(formatZodError(TrialConfig.safeParse({ model: { kind: 'rcgan' } }).error!)).toContain('model.kind');
+  });
+
   it('rejects a data section naming both a built-in data set and a file', () => {
     const result = TrialConfig.safeParse({ data: { dataset: 'sines', path: 'x.csv' } });
     expect(result.success).toBe(false);

@@ -12,6 +12,21 @@ export type BuiltinDatasetName = z.infer<typeof BuiltinDatasetName>;
 
 export const ScalingKind = z.enum(['minmax', 'none']);
 
+/**
+ * Conditional generation: one categorical label per window, read from a CSV column, given to the
+ * generator and the discriminator as a one-hot vector appended to every step's input (as in
+ * conditional GANs, Mirza & Osindero 2014, and RCGAN, Esteban et al. 2017).
+ */
+export const ConditioningConfig = z.object({
+  /** CSV column holding each row's label; it is not used as a feature. */
+  column: z.string().min(1),
+  /** Every label value, in one-hot order; rows with another value are rejected. Kept in the checkpoint's config, so sampling knows them. */
+  values: z.array(z.string().min(1)).min(2).refine((v) => new Set(v).size === v.length, { message: 'label values must be distinct' }),
+  /** A window's label: its most frequent value (ties: the earliest in `values`), or its first row's (a static attribute). */
+  reduce: z.enum(['mode', 'first']).default('mode'),
+});
+export type ConditioningConfig = z.infer<typeof ConditioningConfig>;
+
 export const DataConfig = z
   .object({
     /** Built-in data set name; exclusive with `path`. */
@@ -34,10 +49,20 @@ export const DataConfig = z
     features: z.number().int().min(1).default(5),
     /** Fraction held out as test data. */
     testFraction: z.number().min(0).max(0.9).default(0.2),
+    /** Conditional generation on a label column (CSV data only); absent = unconditional. */
+    conditioning: ConditioningConfig.optional(),
   })
   .refine((d) => (d.dataset === undefined) !== (d.path === undefined), {
     message: 'give exactly one of data.dataset or data.path',
     path: ['dataset'],
+  })
+  .refine((d) => d.conditioning === undefined || d.path !== undefined, {
+    message: 'data.conditioning needs CSV data (data.path) with a label column',
+    path: ['conditioning'],
+  })
+  .refine((d) => d.conditioning === undefined || d.columns === undefined || !d.columns.includes(d.conditioning.column), {
+    message: 'the label column must not also be a feature column',
+    path: ['conditioning', 'column'],
   });
 export type DataConfig = z.infer<typeof DataConfig>;
 
@@ -47,9 +72,41 @@ export type GruVariant = z.infer<typeof GruVariant>;
 export const DiscriminatorOutput = z.enum(['per-step', 'final']);
 export type DiscriminatorOutput = z.infer<typeof DiscriminatorOutput>;
 
+/**
+ * TimeGAN's hyper-parameters (Yoon et al., NeurIPS 2019), used when `model.kind` is 'timegan'.
+ * Defaults are those of the authors' code (github.com/jsyoon0823/TimeGAN, `timegan.py`). Network
+ * sizes come from `model.hiddenSize` / `model.layers` (TimeGAN: 24 / 3, which are our defaults).
+ */
+export const TimeGanConfig = z.object({
+  /** Phase 1 (embedder + recovery as an autoencoder) iterations; default ⌊training.steps / 3⌋, as TimeGAN gives every phase the same count. */
+  embeddingSteps: z.number().int().min(0).optional(),
+  /** Phase 2 (supervisor on the embeddings of real data) iterations; default ⌊training.steps / 3⌋. The joint phase gets the rest of `training.steps`. */
+  supervisedSteps: z.number().int().min(0).optional(),
+  /** Weight of the adversarial loss on the generator's un-supervised latents E_hat (TimeGAN's gamma). */
+  gamma: z.number().min(0).default(1),
+  /** Autoencoder loss = this × sqrt(MSE(X, X_tilde)) (TimeGAN: 10). */
+  reconstructionWeight: z.number().min(0).default(10),
+  /** Generator loss term: this × sqrt(supervised MSE) (TimeGAN: 100). */
+  supervisedWeight: z.number().min(0).default(100),
+  /** Generator loss term: this × (|std diff| + |mean diff|) of X_hat vs X (TimeGAN: 100). */
+  momentWeight: z.number().min(0).default(100),
+  /** Joint-phase embedder loss term: this × supervised MSE (TimeGAN: 0.1). */
+  embedderSupervisedWeight: z.number().min(0).default(0.1),
+  /** Generator (and embedder) updates per joint iteration (TimeGAN: 2). */
+  generatorSteps: z.number().int().min(1).max(100).default(2),
+  /** The discriminator is updated only while its loss exceeds this (TimeGAN: 0.15), so it does not overpower the generator. */
+  dLossThreshold: z.number().min(0).default(0.15),
+});
+export type TimeGanConfig = z.infer<typeof TimeGanConfig>;
+
+export const ModelKind = z.enum(['grugan', 'timegan']);
+export type ModelKind = z.infer<typeof ModelKind>;
+
 export const ModelConfig = z.object({
-  /** Network family: a plain GRU-GAN (TimeGAN-class models come later). */
-  kind: z.enum(['grugan']).default('grugan'),
+  /** Network family: a plain GRU-GAN ('grugan') or TimeGAN ('timegan': embedder, recovery, generator, supervisor, discriminator). */
+  kind: ModelKind.default('grugan'),
+  /** TimeGAN's phases and loss weights; ignored by 'grugan'. */
+  timegan: TimeGanConfig.prefault({}),
   /** Noise features per time step; TimeGAN uses the data's feature count. 0 = same as data. */
   noiseDim: z.number().int().min(0).default(0),
   /** GRU units per layer, for generator and discriminator. */

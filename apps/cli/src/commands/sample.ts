@@ -1,11 +1,11 @@
 /**
- * `grugan sample --checkpoint FILE -n N --out FILE.csv`: generates N sequences from a
+ * `grugan sample --checkpoint FILE -n N [--condition COLUMN=VALUE] --out FILE.csv`: generates N sequences from a
  * checkpoint's generator, in the data's original units (the checkpoint carries the scaler).
  */
 import { Command, Option } from 'commander';
-import { BACKEND_NAMES, GanTrainer, loadCheckpoint, selectBackend } from '@grugan/model';
+import { BACKEND_NAMES, createTrainer, loadCheckpoint, selectBackend } from '@grugan/model';
 import { action, nonNegativeInt, positiveInt } from '../cli-error.js';
-import { generateSamples, writeSamplesCsv } from '../samples.js';
+import { generateSamples, sampleLabels, writeSamplesCsv } from '../samples.js';
 
 interface SampleFlags {
   checkpoint: string;
@@ -13,20 +13,23 @@ interface SampleFlags {
   out: string;
   seed?: number;
   backend: string;
+  condition?: string;
 }
 
 async function sample(flags: SampleFlags): Promise<number> {
   const ckpt = await loadCheckpoint(flags.checkpoint);
   await selectBackend(flags.backend);
-  const trainer = new GanTrainer(ckpt.config, ckpt.columns.length);
+  const trainer = createTrainer(ckpt.config, ckpt.columns.length);
   try {
     trainer.setState(ckpt.trainer);
+    const seed = flags.seed ?? ckpt.config.seed;
     const samples = generateSamples(trainer, {
       n: flags.n,
       seqLen: ckpt.config.data.seqLen,
-      seed: flags.seed ?? ckpt.config.seed,
+      seed,
       scaler: ckpt.scaler,
       columns: ckpt.columns,
+      labels: sampleLabels(ckpt.config, flags.n, seed, { condition: flags.condition }),
     });
     await writeSamplesCsv(flags.out, samples);
     process.stdout.write(`wrote ${flags.n} sequences x ${ckpt.config.data.seqLen} steps to ${flags.out} (checkpoint step ${ckpt.trainer.step})\n`);
@@ -43,6 +46,7 @@ export function sampleCommand(): Command {
     .requiredOption('-n, --n <count>', 'number of sequences', positiveInt('-n'))
     .requiredOption('--out <file.csv>', 'output CSV (sequence,step,<features>)')
     .option('--seed <s>', 'noise seed (default: the checkpoint config\'s seed)', nonNegativeInt('--seed'))
+    .option('--condition <column=value>', 'conditional models: generate every sequence for this label (default: labels uniform over the classes)')
     .addOption(new Option('--backend <name>', 'TF.js backend').choices([...BACKEND_NAMES]).default(process.env.GRUGAN_BACKEND ?? 'auto'))
     .action(action('sample', sample));
 }

@@ -9,8 +9,8 @@ import { Command, Option } from 'commander';
 import {
   BACKEND_NAMES,
   BatchSampler,
-  GanTrainer,
   captureTrainingState,
+  createTrainer,
   prepareData,
   runTraining,
   saveCheckpoint,
@@ -23,7 +23,7 @@ import type { TrialConfig } from '@grugan/protocol';
 import { action, positiveInt, nonNegativeInt } from '../cli-error.js';
 import { buildTrialConfig } from '../config-load.js';
 import { createProgress } from '../progress.js';
-import { generateSamples, writeSamplesCsv } from '../samples.js';
+import { generateSamples, sampleLabels, writeSamplesCsv } from '../samples.js';
 import { trainParallel } from '../train/parallel.js';
 
 /** File names inside a run directory. */
@@ -97,7 +97,7 @@ async function train(flags: TrainFlags): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const started = performance.now();
-  const trainer = new GanTrainer(config, data.train.features);
+  const trainer = createTrainer(config, data.train.features); // model.kind: grugan or timegan
   let status: string;
   let step: number;
   let reason: string | undefined;
@@ -121,7 +121,8 @@ async function train(flags: TrainFlags): Promise<number> {
     progress.stop();
     await flush();
     const seconds = (performance.now() - started) / 1000;
-    const samples = generateSamples(trainer, { n: flags.samples, seqLen: data.train.seqLen, seed: config.seed, scaler: data.scaler, columns: data.train.columns });
+    const labels = sampleLabels(config, flags.samples, config.seed, { trainLabels: data.train.labels }); // conditional models: the data's label mix
+    const samples = generateSamples(trainer, { n: flags.samples, seqLen: data.train.seqLen, seed: config.seed, scaler: data.scaler, columns: data.train.columns, labels });
     await writeSamplesCsv(join(out, RUN_FILES.samples), samples);
     const lines = [
       `status     ${status}${reason ? ` (${reason})` : ''}`,

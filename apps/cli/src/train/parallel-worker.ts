@@ -8,8 +8,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import {
-  BatchSampler, captureTrainingState, GanTrainer, restoreTrainingState, runTraining, selectBackend,
-  type BackendName, type NamedArrays, type NetworkRole,
+  BatchSampler, captureTrainingState, createTrainer, restoreTrainingState, runTraining, selectBackend,
+  type BackendName, type NamedArrays, type TrainingRole,
 } from '@grugan/model';
 import { connectNatsTransport, GradientExchange, InProcessTransport, type Transport } from '@grugan/collective';
 import type { FromRank, RankJob, ToRank } from './parallel-messages.js';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     ? await connectNatsTransport({ servers: job.natsUrl.split(','), name: `grugan-train-${job.group}-${job.rank}` })
     : new InProcessTransport({ namespace: job.group });
   let exchange: GradientExchange | undefined;
-  const trainer = new GanTrainer(job.config, job.data.train.features);
+  const trainer = createTrainer(job.config, job.data.train.features); // model.kind: grugan or timegan
   try {
     exchange = await GradientExchange.open({
       transport, group: job.group, worldSize: job.worldSize, rank: job.rank,
@@ -51,8 +51,9 @@ async function main(): Promise<void> {
     // Weights, Adam moments and the batch stream, identical on every rank.
     if (job.initialState) restoreTrainingState(trainer, sampler, job.initialState);
     const ex = exchange;
-    const reduce = async (role: NetworkRole, grads: NamedArrays): Promise<NamedArrays> => {
-      if (role !== 'g') return ex.allReduceNamed(grads);
+    const reduce = async (role: TrainingRole, grads: NamedArrays): Promise<NamedArrays> => {
+      // The plain GAN votes with G's gradients; TimeGAN's phases 1 and 2 have no 'g' update, so it votes on every reduce.
+      if (role !== 'g' && trainer.config.model.kind !== 'timegan') return ex.allReduceNamed(grads);
       const vote = { shape: [1], data: new Float32Array([stopRequested ? 1 : 0]) };
       const { [STOP_KEY]: agreed, ...rest } = await ex.allReduceNamed({ ...grads, [STOP_KEY]: vote });
       if (agreed.data[0] > 0) stopAgreed = true;

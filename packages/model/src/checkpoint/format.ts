@@ -15,7 +15,7 @@ import {
   CheckpointHeader,
   TrialConfig,
   formatZodError,
-  type CheckpointSection,
+  CheckpointSection,
   type CheckpointTensor,
 } from '@grugan/protocol';
 import type { NamedArrays, ScalerState, TrainerState } from '../types.js';
@@ -41,6 +41,9 @@ const MAGIC = new TextEncoder().encode('GRUGANCK');
 const PREFIX_BYTES = MAGIC.length + 8;
 const CHECKSUM_BYTES = 32;
 
+/** TimeGAN's optimizer roles beyond 'd' and 'g'. */
+const TIMEGAN_EXTRA_ROLES = ['autoencoder', 'supervisor', 'embedder'] as const;
+
 /** The named-array map of each blob section. */
 function sections(t: TrainerState): [CheckpointSection, NamedArrays][] {
   return [
@@ -49,6 +52,11 @@ function sections(t: TrainerState): [CheckpointSection, NamedArrays][] {
     ['d.v', t.optimizer.d.v],
     ['g.m', t.optimizer.g.m],
     ['g.v', t.optimizer.g.v],
+    // TimeGAN's other Adam states, present only for model.kind 'timegan'.
+    ...TIMEGAN_EXTRA_ROLES.flatMap((r): [CheckpointSection, NamedArrays][] => {
+      const a = t.optimizer[r];
+      return a ? [[`${r}.m`, a.m], [`${r}.v`, a.v]] : [];
+    }),
   ];
 }
 
@@ -73,7 +81,11 @@ export function serializeCheckpoint(ckpt: Checkpoint): Uint8Array {
     step: t.step,
     status: t.status,
     rng: t.rng,
-    optimizer: { d: { iterations: t.optimizer.d.iterations }, g: { iterations: t.optimizer.g.iterations } },
+    optimizer: {
+      d: { iterations: t.optimizer.d.iterations },
+      g: { iterations: t.optimizer.g.iterations },
+      ...Object.fromEntries(TIMEGAN_EXTRA_ROLES.flatMap((r) => { const a = t.optimizer[r]; return a ? [[r, { iterations: a.iterations }]] : []; })),
+    },
     scaler: ckpt.scaler,
     columns: ckpt.columns,
     source: ckpt.source,
@@ -140,7 +152,7 @@ export function deserializeCheckpoint(bytes: Uint8Array, source = 'checkpoint'):
   if (blobStart + h.blobBytes !== body.length) {
     fail(CheckpointErrorCode.InvalidHeader, `header says ${h.blobBytes} blob bytes, file holds ${body.length - blobStart}`);
   }
-  const out: Record<CheckpointSection, NamedArrays> = { weights: {}, 'd.m': {}, 'd.v': {}, 'g.m': {}, 'g.v': {} };
+  const out = Object.fromEntries(CheckpointSection.options.map((s) => [s, {}])) as Record<CheckpointSection, NamedArrays>;
   for (const t of h.tensors) {
     const n = t.shape.reduce((a, b) => a * b, 1);
     if (t.offset + n * 4 > h.blobBytes) fail(CheckpointErrorCode.InvalidHeader, `tensor ${t.section}/${t.name} runs past the blob area`);
@@ -160,6 +172,10 @@ export function deserializeCheckpoint(bytes: Uint8Array, source = 'checkpoint'):
       optimizer: {
         d: { iterations: h.optimizer.d.iterations, m: out['d.m'], v: out['d.v'] },
         g: { iterations: h.optimizer.g.iterations, m: out['g.m'], v: out['g.v'] },
+        ...Object.fromEntries(TIMEGAN_EXTRA_ROLES.flatMap((r) => {
+          const it = h.optimizer[r]?.iterations;
+          return it === undefined ? [] : [[r, { iterations: it, m: out[`${r}.m`], v: out[`${r}.v`] }]];
+        })),
       },
     },
     scaler: h.scaler,

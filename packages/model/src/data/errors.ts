@@ -19,6 +19,8 @@ export const DataErrorCode = {
   TooShort: 'DATA_TOO_SHORT',
   /** The data config names neither a built-in data set nor a file. */
   NoSource: 'DATA_NO_SOURCE',
+  /** A conditioning label is not one of `data.conditioning.values`. */
+  UnknownLabel: 'DATA_UNKNOWN_LABEL',
 } as const;
 export type DataErrorCode = (typeof DataErrorCode)[keyof typeof DataErrorCode];
 

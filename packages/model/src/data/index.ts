@@ -6,3 +6,4 @@ export { fitMinMax, identityScaler, applyScaler, invertScaler } from './scaler.j
 export { slidingWindows, seededPermutation, selectWindows, shuffleWindows, splitWindows } from './windows.js';
 export { prepareData } from './prepare.js';
 export { findSharedDataset, DATASETS_DIR_ENV } from './shared-datasets.js';
+export { parseLabelColumn, loadLabelColumn, windowLabels, type LabelColumn } from './labels.js';

@@ -7,6 +7,7 @@
 import type { DataConfig } from '@grugan/protocol';
 import type { PreparedData, ScalerState, WindowedData } from '../types.js';
 import { loadNumericCsv } from './csv.js';
+import { loadLabelColumn, windowLabels } from './labels.js';
 import { DataError, DataErrorCode } from './errors.js';
 import { applyScaler, fitMinMax, identityScaler } from './scaler.js';
 import { generateSines } from './sines.js';
@@ -35,9 +36,14 @@ export async function prepareData(data: DataConfig, seed: number): Promise<Prepa
     scaled = { ...raw, windows: applyScaler(scaler, raw.windows) };
     source = 'sines';
   } else if (data.path !== undefined) {
-    const table = await loadNumericCsv(data.path, { columns: data.columns, reverse: data.reverse });
+    // A conditioning label column is read as text and is no feature (unless columns are listed, every other column is).
+    const cond = data.conditioning;
+    const labels = cond ? await loadLabelColumn(data.path, cond.column, data.reverse) : undefined;
+    const columns = data.columns ?? labels?.header.filter((c) => c !== cond!.column);
+    const table = await loadNumericCsv(data.path, { columns, reverse: data.reverse });
     scaler = scalerFor(data.scaling, table.values, table.columns.length);
     scaled = slidingWindows(applyScaler(scaler, table.values), table.rows, table.columns, data.seqLen, data.stride);
+    if (cond && labels) scaled.labels = windowLabels(labels.rows, cond, data.seqLen, data.stride, data.path);
     source = data.path;
   } else {
     throw new DataError(DataErrorCode.NoSource, 'data: give data.dataset or data.path');

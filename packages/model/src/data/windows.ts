@@ -50,7 +50,9 @@ export function selectWindows(data: WindowedData, indices: ArrayLike<number>): W
   for (let i = 0; i < indices.length; i++) {
     windows.set(data.windows.subarray(indices[i] * span, (indices[i] + 1) * span), i * span);
   }
-  return { ...data, windows, count: indices.length, columns: [...data.columns] };
+  const picked = { ...data, windows, count: indices.length, columns: [...data.columns] };
+  if (data.labels) picked.labels = Int32Array.from(indices, (i) => data.labels![i]); // labels follow their windows
+  return picked;
 }
 
 /** Shuffles windows with a seeded permutation. */

@@ -1,19 +1,18 @@
 /**
- * A GRU layer over a whole sequence: the time scan around `GRUCell`.
+ * A GRU layer over a whole sequence: the one entry point every network uses.
  *
- * Follows the structure of tfjs-layers' `RNN` + `GRUCell`, with the two changes the measured
- * per-op overhead of TF.js calls for (see ARCHITECTURE.md, "Speed"):
- * - the input projection W x + b of ALL time steps is one matMul before the recurrence, so only
- *   the small h·U product is sequential;
- * - the projected sequence is split into per-step tensors once (`unstack`), never sliced per step
- *   (a slice copies on these backends).
- *
- * `gruLayer` is the single entry point every network uses, so a fused kernel (one op for the whole
- * forward over time, one for the whole backward) can replace its body without touching callers.
+ * It runs the fused op (`fused/`: one kernel call for the whole forward over time, one backward
+ * pass through time for all gradients) where one is registered for the active backend (`cpu`,
+ * `wasm`), and the composite layer built from TF.js ops (`composite.ts`) elsewhere: on
+ * `tensorflow`, for `twiceDifferentiable` (WGAN-GP), and with `GRUGAN_GRU_KERNEL=composite`.
+ * Both compute the same function and gradients (tested against each other and against a float64
+ * reference), so callers never need to know which ran. See `fused/select.ts` for the switches.
  */
-import * as tf from '@tensorflow/tfjs';
-import { GRUCell, type GruLayerParams, type GruVariant } from './cell.js';
-import { builtinActivations, twiceDifferentiableActivations } from './activations.js';
+import type * as tf from '@tensorflow/tfjs';
+import { GRUCell, GruConfigError, type GruLayerParams, type GruVariant } from './cell.js';
+import { gruLayerComposite } from './composite.js';
+import { fusedGruSequence } from './fused/op.js';
+import { fusedKernelForCall } from './fused/select.js';
 
 export interface GruLayerOptions {
   /** Candidate formula; default 'cho2014'. */
@@ -35,25 +34,28 @@ export interface GruLayerOutput {
 
 /** Runs one GRU layer over `x` [B, T, in]. Call inside `tf.tidy` (or a gradient function). */
 export function gruLayer(x: tf.Tensor3D, params: GruLayerParams, options: GruLayerOptions = {}): GruLayerOutput {
-  const [batch, steps, inputSize] = x.shape;
-  const units = params.recurrentKernel.shape[0];
-  const cell = new GRUCell(units, options.variant ?? 'cho2014', options.twiceDifferentiable ? twiceDifferentiableActivations : builtinActivations);
-  cell.checkParams(params, inputSize);
-
-  // Input projection for every step in one product, then split per gate and per step ONCE.
-  // Gate-major, time-major layout makes every later slice a contiguous block (no gather copies).
-  const flat = tf.reshape(x, [batch * steps, inputSize]); // [B*T, in]
-  const projected = tf.add(tf.matMul(flat, params.kernel), params.bias); // [B*T, 3u]
-  const perGate = tf.transpose(tf.reshape(projected, [batch, steps, 3, units]), [2, 1, 0, 3]); // [3, T, B, u]
-  const [zSeq, rSeq, hSeq] = tf.unstack(perGate).map((g) => tf.unstack(g) as tf.Tensor2D[]); // 3 × T × [B, u]
-
-  const rec = cell.prepare(params);
-  let h: tf.Tensor2D = options.initialState ?? tf.zeros([batch, units]);
-  const outputs: tf.Tensor2D[] = new Array(steps);
-  for (let i = 0; i < steps; i++) {
-    const t = options.reverse ? steps - 1 - i : i;
-    h = cell.step({ z: zSeq[t], r: rSeq[t], h: hSeq[t] }, h, rec);
-    outputs[t] = h;
-  }
-  return { sequence: tf.stack(outputs, 1) as tf.Tensor3D /* [B, T, u] */, final: h };
+  const kernel = fusedKernelForCall(options.twiceDifferentiable ?? false);
+  if (kernel === undefined) return gruLayerComposite(x, params, options);
+  return gruLayerFused(x, params, options, kernel);
 }
+
+/**
+ * The fused path alone (tests compare it with `gruLayerComposite`); `kernel` defaults to the
+ * configured implementation. Throws `GruConfigError` for bad shapes, like the composite layer.
+ */
+export function gruLayerFused(x: tf.Tensor3D, params: GruLayerParams, options: GruLayerOptions = {}, kernel = fusedKernelForCall(false)): GruLayerOutput {
+  const variant = options.variant ?? 'cho2014';
+  const units = params.recurrentKernel.shape[0];
+  new GRUCell(units, variant).checkParams(params, x.shape[2]);
+  if (options.initialState) {
+    // Same check the composite path gets from its first h·U product.
+    const [b, u] = options.initialState.shape;
+    if (b !== x.shape[0] || u !== units) {
+      throw new GruConfigError(`GRU initialState must have shape [${x.shape[0]},${units}], got [${options.initialState.shape}]`);
+    }
+  }
+  if (kernel === undefined) throw new GruConfigError('no fused GRU kernel for this backend or configuration');
+  return fusedGruSequence(x, params, { variant, reverse: options.reverse ?? false, initialState: options.initialState, kernel });
+}
+
+export { gruLayerComposite };

@@ -63,10 +63,13 @@ export class BatchSampler {
     const first = this.rank * b;
     const window = T * F;
     const real = new Float32Array(b * window);
+    // A conditional model's labels come with their windows (no extra draws: the stream is unchanged).
+    const labels = this.data.labels ? new Int32Array(b) : undefined;
     for (let i = 0; i < globalBatch; i++) {
       const index = this.rng.int(this.data.count);
       if (i >= first && i < first + b) {
         real.set(this.data.windows.subarray(index * window, (index + 1) * window), (i - first) * window);
+        if (labels) labels[i - first] = this.data.labels![index];
       }
     }
     const noiseLen = T * noiseDim;
@@ -81,7 +84,7 @@ export class BatchSampler {
       const u = this.rng.uniform();
       if (i >= first && i < first + b) extra[i - first] = u;
     }
-    return { real, noise, size: b, extra };
+    return labels ? { real, noise, size: b, extra, labels } : { real, noise, size: b, extra };
   }
 
   getState(): RngState {

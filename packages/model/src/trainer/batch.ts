@@ -8,6 +8,8 @@ export interface GanBatch {
   size: number;
   /** Per-sample draws, [size]: WGAN-GP's interpolation ε ~ U[0, 1]. */
   extra?: Float32Array;
+  /** Conditioning label of each sample, [size] (class indices), for real and generated alike; conditional models only. */
+  labels?: Int32Array;
 }
 
 /** Thrown when a batch's arrays do not match its size and the trainer's shapes. */

@@ -22,6 +22,7 @@ import { gradientPenalty } from '../losses/gradient-penalty.js';
 import { Adam } from '../optim/adam.js';
 import { clipByGlobalNorm, globalNorm } from '../optim/clip.js';
 import { BatchShapeError, type GanBatch } from './batch.js';
+import { appendCondition, checkLabels, conditionClasses, oneHotSteps } from './condition.js';
 
 /** Thrown when a restored state does not fit this trainer's networks. */
 export class TrainerStateError extends Error {
@@ -50,6 +51,8 @@ export class GanTrainer {
   readonly discriminator: Discriminator;
   /** Noise features per step z. */
   readonly noiseDim: number;
+  /** Conditioning label classes K (one-hot appended to G's and D's per-step inputs); 0 = unconditional. */
+  readonly conditionDim: number;
   /** Generator steps completed (advanced by each `applyGradients('g', …)`). */
   step = 0;
   status: TrainingStatus = 'running';
@@ -69,10 +72,11 @@ export class GanTrainer {
     if (!Number.isInteger(features) || features < 1) throw new BatchShapeError(`features must be a positive integer, got ${features}`);
     const m = config.model;
     this.noiseDim = resolveNoiseDim(config, features);
+    this.conditionDim = conditionClasses(config);
     this.lossKind = config.loss.kind;
-    this.generator = new Generator({ features, noiseDim: this.noiseDim, hiddenSize: m.hiddenSize, layers: m.layers, variant: m.gruVariant });
+    this.generator = new Generator({ features, noiseDim: this.noiseDim + this.conditionDim, hiddenSize: m.hiddenSize, layers: m.layers, variant: m.gruVariant });
     this.discriminator = new Discriminator({
-      features,
+      features: features + this.conditionDim,
       hiddenSize: m.hiddenSize,
       layers: m.layers,
       variant: m.gruVariant,
@@ -109,7 +113,7 @@ export class GanTrainer {
     return { ...this.variables.g, ...this.variables.d };
   }
 
-  private batchTensors(batch: GanBatch): { seqLen: number; noise: tf.Tensor3D; real: tf.Tensor3D } {
+  private batchTensors(batch: GanBatch): { seqLen: number; noise: tf.Tensor3D; real: tf.Tensor3D; cond?: tf.Tensor3D } {
     const { size } = batch;
     if (!Number.isInteger(size) || size < 1) throw new BatchShapeError(`batch size must be a positive integer, got ${size}`);
     const perSample = batch.noise.length / size;
@@ -120,7 +124,9 @@ export class GanTrainer {
     if (batch.real.length !== size * seqLen * this.features) {
       throw new BatchShapeError(`real holds ${batch.real.length} values, expected size·T·F = ${size * seqLen * this.features}`);
     }
+    checkLabels(batch.labels, size, this.conditionDim);
     return {
+      cond: batch.labels && oneHotSteps(batch.labels, this.conditionDim, seqLen), // [b, T, K]
       seqLen,
       noise: tf.tensor3d(batch.noise, [size, seqLen, this.noiseDim]),
       real: tf.tensor3d(batch.real, [size, seqLen, this.features]),
@@ -132,13 +138,13 @@ export class GanTrainer {
     this.assertLive();
     const scalars: Record<string, tf.Scalar> = {};
     const gradTensors = tf.tidy(() => {
-      const { noise, real } = this.batchTensors(batch);
+      const { noise, real, cond } = this.batchTensors(batch);
       const p = this.allVariables();
       const varList = this.parameterNames(role).map((n) => this.variables[role][n]);
       if (role === 'd') {
         // Generated data is an input of D's step: computed outside the gradient scope.
-        const fake = this.generator.apply(p, noise);
-        const critic = (x: tf.Tensor3D) => this.discriminator.apply(p, x);
+        const fake = this.generator.apply(p, appendCondition(noise, cond));
+        const critic = (x: tf.Tensor3D) => this.discriminator.apply(p, appendCondition(x, cond));
         const { value, grads } = tf.variableGrads(() => {
           // One pass over [real; fake] instead of two: half the (per-op-overhead-bound) GRU ops.
           // Samples are independent in the GRU, so the logits are those of two separate passes.
@@ -159,7 +165,7 @@ export class GanTrainer {
         return this.byName(role, grads);
       }
       const { value, grads } = tf.variableGrads(() => {
-        const fakeLogits = this.discriminator.apply(p, this.generator.apply(p, noise));
+        const fakeLogits = this.discriminator.apply(p, appendCondition(this.generator.apply(p, appendCondition(noise, cond)), cond));
         return generatorLoss(this.lossKind, fakeLogits);
       }, varList);
       scalars.gLoss = tf.keep(value);
@@ -205,14 +211,18 @@ export class GanTrainer {
     });
   }
 
-  /** Generator output for `noise` [n, T, z]: scaled samples in (0, 1), [n, T, F] row-major. */
-  generate(noise: Float32Array, n: number): Float32Array {
+  /** Generator output for `noise` [n, T, z] (and `labels` [n] when conditional): scaled samples in (0, 1), [n, T, F] row-major. */
+  generate(noise: Float32Array, n: number, labels?: Int32Array): Float32Array {
     this.assertLive();
     const seqLen = noise.length / (n * this.noiseDim);
     if (!Number.isInteger(seqLen) || seqLen < 1) {
       throw new BatchShapeError(`noise holds ${noise.length} values, not n·T·noiseDim with n ${n}, noiseDim ${this.noiseDim}`);
     }
-    const out = tf.tidy(() => this.generator.apply(this.allVariables(), tf.tensor3d(noise, [n, seqLen, this.noiseDim])));
+    checkLabels(labels, n, this.conditionDim);
+    const out = tf.tidy(() => {
+      const cond = labels && oneHotSteps(labels, this.conditionDim, seqLen); // [n, T, K]
+      return this.generator.apply(this.allVariables(), appendCondition(tf.tensor3d(noise, [n, seqLen, this.noiseDim]), cond));
+    });
     const data = new Float32Array(out.dataSync());
     out.dispose();
     return data;

@@ -3,3 +3,4 @@ export { BatchSampler, type BatchSamplerOptions } from './batch-sampler.js';
 export { BatchShapeError, type GanBatch } from './batch.js';
 export { runTraining, type RunTrainingOptions, type RunTrainingResult, type StepMetrics } from './run-training.js';
 export { captureTrainingState, restoreTrainingState, SAMPLER_RNG_KEY } from './training-state.js';
+export { createTrainer, type Trainer } from './trainer.js';

@@ -7,11 +7,13 @@
  * A NaN or infinite loss or gradient ends the run as 'diverged' before the bad update is applied;
  * the state captured at the last checkpoint (or at the start) is returned as `lastGoodState`.
  */
-import type { NamedArrays, NetworkRole, TrainerState } from '../types.js';
+import type { NamedArrays, NetworkRole, TrainerState, TrainingRole } from '../types.js';
 import { globalNorm } from '../optim/clip.js';
 import type { BatchSampler } from './batch-sampler.js';
 import type { GanTrainer } from './gan-trainer.js';
 import { captureTrainingState } from './training-state.js';
+import { TimeGanTrainer } from '../timegan/trainer.js';
+import { runTimeGanTraining } from '../timegan/run.js';
 
 /** What the loop reports after each generator step. */
 export interface StepMetrics {
@@ -32,14 +34,18 @@ export interface StepMetrics {
 }
 
 export interface RunTrainingOptions {
-  trainer: GanTrainer;
+  /** A TimeGAN trainer is trained by `runTimeGanTraining` (its three phases), with the same options. */
+  trainer: GanTrainer | TimeGanTrainer;
   sampler: BatchSampler;
   /** Stop after this many generator steps in total (counting steps done before `startStep`). */
   steps: number;
   /** Steps already done (a resumed run); default `trainer.step`. */
   startStep?: number;
-  /** Averages gradients across ranks; identity when absent. */
-  reduce?: (role: NetworkRole, grads: NamedArrays) => Promise<NamedArrays>;
+  /**
+   * Averages gradients across ranks; identity when absent. TimeGAN passes its own roles too
+   * (method syntax keeps reducers typed for 'd' | 'g' assignable; they must pass any role through).
+   */
+  reduce?(role: TrainingRole, grads: NamedArrays): Promise<NamedArrays>;
   /** Called after every generator step. */
   onStep?: (m: StepMetrics) => void | Promise<void>;
   /** Called every `checkpointEvery` steps and once at the end of a successful run. */
@@ -70,6 +76,7 @@ function firstNonFinite(losses: Record<string, number>, grads: NamedArrays): str
 }
 
 export async function runTraining(opts: RunTrainingOptions): Promise<RunTrainingResult> {
+  if (opts.trainer instanceof TimeGanTrainer) return runTimeGanTraining({ ...opts, trainer: opts.trainer });
   const { trainer, sampler, steps, reduce, onStep, onCheckpoint, shouldStop } = opts;
   const every = opts.checkpointEvery ?? 0;
   const dSteps = trainer.config.training.dStepsPerGStep;

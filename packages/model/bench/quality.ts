@@ -1,0 +1,163 @@
+/**
+ * Sample quality of the default GRU-GAN next to TimeGAN's published numbers (Yoon, Jarrett &
+ * van der Schaar, NeurIPS 2019, Table 2), on the paper's `sines` or `stocks` data.
+ *
+ * Per seed: train the default TrialConfig (only the seed and the data differ) until its step
+ * count or the time budget runs out, generate as many windows as the real data has, and compute
+ * the discriminative score, the predictive score (train on synthetic, test on real) and the real
+ * data's own predictive score (train on real, test on real) in the same run. The table reports
+ * mean ± std over the seeds.
+ *
+ * Data as TimeGAN prepares it: sines = 10 000 sequences x 24 steps x 5 features; stocks =
+ * `stock_data.csv` reversed to chronological order, min-max scaled per column, windows of 24 at
+ * stride 1, shuffled. All windows train the GAN and all are the real side of the scores (no
+ * held-out split, as in the paper's code). Scores are computed in the units TimeGAN computes them
+ * in: min-max scaled for stocks, but the raw (sin + 1) / 2 values for sines, which TimeGAN never
+ * rescales (the GAN here trains on min-max scaled sines, as the default config says, and its
+ * samples are mapped back). The predictive MAE scales with the data, so this matters: on
+ * min-max scaled sines the same predictor's MAE is about twice as large.
+ *
+ * Usage: npm run bench:quality -- --dataset sines|stocks [--budget-minutes 10] [--seeds 3]
+ *   [--steps 2000] [--iterations-disc 2000] [--iterations-pred 5000] [--data PATH] [--backend wasm]
+ *   [--kind grugan|timegan]
+ * Stocks default to `stock_data.csv` of the shared data sets (`../shared/datasets/` beside the
+ * repository, or $GRUGAN_DATASETS_DIR); --data overrides.
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TrialConfig } from '@grugan/protocol';
+import {
+  BatchSampler,
+  createTrainer,
+  Rng,
+  invertScaler,
+  discriminativeScore,
+  findSharedDataset,
+  meanStd,
+  predictiveScore,
+  prepareData,
+  runTraining,
+  selectBackend,
+  type WindowedData,
+} from '../src/index.js';
+
+/** TimeGAN's published results (Table 2) and the real data's own predictive score. */
+const PUBLISHED = {
+  sines: { discriminative: [0.011, 0.008], predictive: [0.093, 0.019], realPredictive: 0.094 },
+  stocks: { discriminative: [0.102, 0.021], predictive: [0.038, 0.001], realPredictive: 0.036 },
+} as const;
+type DatasetName = keyof typeof PUBLISHED;
+
+/** The repository root: `findSharedDataset` looks for `shared/datasets/` there and above (`../shared`). */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    dataset: { type: 'string', default: 'sines' },
+    'budget-minutes': { type: 'string', default: '10' },
+    seeds: { type: 'string', default: '3' },
+    steps: { type: 'string' },
+    'iterations-disc': { type: 'string', default: '2000' },
+    'iterations-pred': { type: 'string', default: '5000' },
+    data: { type: 'string' },
+    backend: { type: 'string' },
+    kind: { type: 'string' },
+  },
+});
+
+function positive(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new Error(`--${name} must be a positive number, got ${value}`);
+  return n;
+}
+
+const dataset = args.dataset as DatasetName;
+if (!(dataset in PUBLISHED)) throw new Error(`--dataset must be sines or stocks, got ${args.dataset}`);
+const budgetSeconds = positive('budget-minutes', args['budget-minutes']) * 60;
+const seeds = Math.round(positive('seeds', args.seeds));
+const iterationsDisc = Math.round(positive('iterations-disc', args['iterations-disc']));
+const iterationsPred = Math.round(positive('iterations-pred', args['iterations-pred']));
+
+/** The default configuration with the seed, the step count and TimeGAN's data handling. */
+function configFor(seed: number): TrialConfig {
+  const data =
+    dataset === 'sines'
+      ? { dataset: 'sines' as const, testFraction: 0 }
+      : { path: args.data ?? findSharedDataset('stock_data.csv', { from: REPO_ROOT }), reverse: true, seqLen: 24, stride: 1, scaling: 'minmax' as const, testFraction: 0 };
+  return TrialConfig.parse({
+    seed,
+    data,
+    ...(args.kind ? { model: { kind: args.kind } } : {}),
+    ...(args.steps ? { training: { steps: Math.round(positive('steps', args.steps)) } } : {}),
+  });
+}
+
+/** `n` generated windows (scaled units), in chunks to bound memory. */
+function generate(trainer: ReturnType<typeof createTrainer>, n: number, seqLen: number, seed: number): Float32Array {
+  const rng = new Rng(seed, 'quality-samples');
+  const out = new Float32Array(n * seqLen * trainer.features);
+  for (let start = 0; start < n; start += 1024) {
+    const m = Math.min(1024, n - start);
+    out.set(trainer.generate(trainer.sampleNoise(rng, m, seqLen), m), start * seqLen * trainer.features);
+  }
+  return out;
+}
+
+interface SeedResult {
+  seed: number;
+  steps: number;
+  trainSeconds: number;
+  discriminative: number;
+  predictive: number;
+  realPredictive: number;
+  evalSeconds: number;
+}
+
+const backend = await selectBackend(args.backend);
+const results: SeedResult[] = [];
+let described = false;
+for (let k = 0; k < seeds; k++) {
+  const seed = 42 + k;
+  const config = configFor(seed);
+  const { train: scaled, scaler } = await prepareData(config.data, seed);
+  // TimeGAN's units for the scores (see the file comment).
+  const toEvalUnits = (w: Float32Array) => (dataset === 'sines' ? Float32Array.from(invertScaler(scaler, w)) : w);
+  const real: WindowedData = { ...scaled, windows: toEvalUnits(scaled.windows) };
+  if (!described) {
+    console.log(`dataset ${dataset}: ${real.count} windows x ${real.seqLen} steps x ${real.features} features; backend ${backend}`);
+    console.log(`default ${config.model.kind} config, up to ${config.training.steps} steps or ${(budgetSeconds / 60).toFixed(2)} min of training per seed; eval ${iterationsDisc} / ${iterationsPred} iterations`);
+    console.log('seed   steps   train s    disc.    pred.   real pred.   eval s');
+    described = true;
+  }
+  const trainer = createTrainer(config, real.features); // model.kind: grugan (default) or timegan
+  const sampler = new BatchSampler(scaled, { globalBatch: config.training.batchSize, seed, noiseDim: trainer.noiseDim });
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const run = await runTraining({ trainer, sampler, steps: config.training.steps, shouldStop: () => elapsed() > budgetSeconds });
+  const trainSeconds = elapsed();
+  if (run.status === 'diverged') trainer.setState(run.lastGoodState!);
+  const synthetic: WindowedData = { ...real, windows: toEvalUnits(generate(trainer, real.count, real.seqLen, seed)) };
+  trainer.dispose();
+
+  const evalStarted = performance.now();
+  const discriminative = discriminativeScore(real, synthetic, { iterations: iterationsDisc, seed }).score;
+  const predictive = predictiveScore(synthetic, real, { iterations: iterationsPred, seed }).mae;
+  const realPredictive = predictiveScore(real, real, { iterations: iterationsPred, seed }).mae;
+  const r: SeedResult = { seed, steps: run.step, trainSeconds, discriminative, predictive, realPredictive, evalSeconds: (performance.now() - evalStarted) / 1000 };
+  results.push(r);
+  console.log(
+    `${String(seed).padEnd(5)}${String(r.steps).padStart(7)}${r.trainSeconds.toFixed(0).padStart(10)}${r.discriminative.toFixed(4).padStart(9)}` +
+      `${r.predictive.toFixed(4).padStart(9)}${r.realPredictive.toFixed(4).padStart(13)}${r.evalSeconds.toFixed(0).padStart(9)}${run.status === 'succeeded' ? '' : `  (${run.status})`}`,
+  );
+}
+
+const summary = (pick: (r: SeedResult) => number) => {
+  const { mean, std } = meanStd(results.map(pick));
+  return `${mean.toFixed(3)} ± ${std.toFixed(3)}`;
+};
+const p = PUBLISHED[dataset];
+console.log(`\n${dataset}, ${seeds} seed(s)         this repo (mean ± std) TimeGAN (published)`);
+console.log(`discriminative score       ${summary((r) => r.discriminative).padEnd(22)}${p.discriminative[0]} ± ${p.discriminative[1]}`);
+console.log(`predictive score           ${summary((r) => r.predictive).padEnd(22)}${p.predictive[0]} ± ${p.predictive[1]}`);
+console.log(`predictive, real data      ${summary((r) => r.realPredictive).padEnd(22)}${p.realPredictive}`);
+console.log('lower is better; "predictive, real data" trains and tests on the real windows (the floor).');

@@ -1,0 +1,124 @@
+/**
+ * Which GRU implementation `gruLayer` runs, from the environment or `configureGruKernel`:
+ *
+ *   GRUGAN_GRU_KERNEL  = auto | fused | composite   (default auto)
+ *     auto       the fused op on the backends it is registered for (cpu, wasm), else composite
+ *     fused      the same, but an error on a backend without it, so that a benchmark or a test
+ *                cannot silently measure the composite path
+ *     composite  always the TF.js-op layer
+ *   GRUGAN_GRU_IMPL    = auto | wasm | ts           (default auto: wasm when it loads, else ts)
+ *   GRUGAN_GRU_THREADS = n ≥ 1                      (wasm threads; default: available cores, at most 8)
+ *
+ * A call with `twiceDifferentiable` always takes the composite path: the fused gradient is
+ * computed outside TF.js' tape, so it cannot be differentiated again (WGAN-GP needs that).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { availableParallelism } from 'node:os';
+import { FUSED_GRU_BACKENDS } from './op.js';
+import { tsGruKernel } from './ts-kernel.js';
+import type { GruKernel } from './types.js';
+import { createWasmGruKernel } from './wasm/wasm-kernel.js';
+
+export const GRU_KERNEL_ENV = 'GRUGAN_GRU_KERNEL';
+export const GRU_IMPL_ENV = 'GRUGAN_GRU_IMPL';
+export const GRU_THREADS_ENV = 'GRUGAN_GRU_THREADS';
+
+export const GRU_KERNEL_MODES = ['auto', 'fused', 'composite'] as const;
+export type GruKernelMode = (typeof GRU_KERNEL_MODES)[number];
+export const FUSED_GRU_IMPLS = ['auto', 'wasm', 'ts'] as const;
+export type FusedGruImpl = (typeof FUSED_GRU_IMPLS)[number];
+
+/** The choice in force. */
+export interface GruKernelConfig {
+  /** Fused or composite (see the file comment). */
+  mode: GruKernelMode;
+  /** Which fused implementation. */
+  impl: FusedGruImpl;
+  /** Threads of the wasm implementation (the calling thread included). */
+  threads: number;
+}
+
+/** Thrown for an unknown mode/implementation or a fused request the backend cannot meet. */
+export class GruKernelError extends Error {
+  readonly code = 'ERR_GRU_KERNEL';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GruKernelError';
+  }
+}
+
+/** Implementations that load on first use (and may fail to: then 'auto' falls back to ts). */
+const loaders: Record<string, (threads: number) => GruKernel> = { wasm: createWasmGruKernel };
+const loaded = new Map<string, GruKernel | Error>();
+
+let overrides: Partial<GruKernelConfig> = {};
+
+/** Overrides the environment for this process; `{}` returns to it. */
+export function configureGruKernel(config: Partial<GruKernelConfig>): void {
+  overrides = { ...config };
+}
+
+function pick<T extends string>(name: string, allowed: readonly T[], value: string | undefined, fallback: T): T {
+  const v = (value ?? '') || fallback;
+  if (!(allowed as readonly string[]).includes(v)) throw new GruKernelError(`${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/** The configuration in force: overrides, else environment, else defaults. */
+export function gruKernelConfig(): GruKernelConfig {
+  const env = process.env;
+  const threads = overrides.threads ?? (env[GRU_THREADS_ENV] ? Number(env[GRU_THREADS_ENV]) : defaultThreads());
+  if (!Number.isInteger(threads) || threads < 1) throw new GruKernelError(`${GRU_THREADS_ENV} must be a positive integer, got ${threads}`);
+  return {
+    mode: pick(GRU_KERNEL_ENV, GRU_KERNEL_MODES, overrides.mode ?? env[GRU_KERNEL_ENV], 'auto'),
+    impl: pick(GRU_IMPL_ENV, FUSED_GRU_IMPLS, overrides.impl ?? env[GRU_IMPL_ENV], 'auto'),
+    threads,
+  };
+}
+
+let warned = false;
+
+function load(impl: string, threads: number): GruKernel | Error {
+  const key = `${impl}/${threads}`;
+  let k = loaded.get(key);
+  if (k === undefined) {
+    const loader = loaders[impl];
+    try {
+      if (!loader) throw new GruKernelError(`no fused GRU implementation "${impl}" is available`);
+      k = loader(threads);
+    } catch (err) {
+      k = err instanceof Error ? err : new Error(String(err));
+    }
+    loaded.set(key, k);
+  }
+  return k;
+}
+
+/** The fused implementation `config.impl` names ('auto': wasm, else ts with one log line). */
+export function resolveFusedImpl(config: GruKernelConfig = gruKernelConfig()): GruKernel {
+  if (config.impl === 'ts') return tsGruKernel;
+  const k = load('wasm', config.threads);
+  if (!(k instanceof Error)) return k;
+  if (config.impl === 'wasm') throw new GruKernelError(`the wasm GRU kernel failed to load: ${k.message}`, { cause: k });
+  if (!warned) {
+    warned = true;
+    console.warn(`grugan: wasm GRU kernel unavailable (${k.message}); using the TypeScript kernel`);
+  }
+  return tsGruKernel;
+}
+
+/** The fused kernel `gruLayer` should use now, or undefined for the composite path. */
+export function fusedKernelForCall(twiceDifferentiable: boolean): GruKernel | undefined {
+  const config = gruKernelConfig();
+  if (config.mode === 'composite' || twiceDifferentiable) return undefined;
+  const backend = tf.getBackend();
+  if (!(FUSED_GRU_BACKENDS as readonly string[]).includes(backend)) {
+    if (config.mode === 'fused') throw new GruKernelError(`${GRU_KERNEL_ENV}=fused, but backend "${backend}" has no fused GRU kernel (only ${FUSED_GRU_BACKENDS.join(', ')})`);
+    return undefined;
+  }
+  return resolveFusedImpl(config);
+}
