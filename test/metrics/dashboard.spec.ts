@@ -83,8 +83,8 @@ beforeAll(async () => {
     GRUGAN_LAUNCHER: 'local',
     GRUGAN_BACKEND: 'cpu',
     GRUGAN_RECONCILE_INTERVAL_MS: '500',
-    // Workers of this tiny sweep live a few seconds; keep each scrapable for 3 more (3 scrapes).
-    GRUGAN_METRICS_LINGER_SECONDS: '3',
+    // Workers of this tiny sweep live a few seconds; keep each scrapable for 5 more (≥ 3 discoveries and scrapes).
+    GRUGAN_METRICS_LINGER_SECONDS: '5',
     GRUGAN_LOG_LEVEL: 'warn',
     LOG_LEVEL: 'warn',
   });
@@ -145,7 +145,7 @@ describe('the Grafana dashboard over a real sweep', () => {
         data: { path: join(workDir, 'data.csv'), seqLen: 8, testFraction: 0.2 },
         model: { hiddenSize: 4, layers: 1 },
         // Long enough (several seconds per trial) to be scraped many times at 1 s.
-        training: { batchSize: 16, steps: 40, logEvery: 5, evalEvery: 10, checkpointEvery: 10 },
+        training: { batchSize: 16, steps: 400, logEvery: 10, evalEvery: 50, checkpointEvery: 50 },
         seed: 5,
       },
       space: { 'optimizer.lrG': { type: 'loguniform', min: 1e-4, max: 1e-2 } },
@@ -168,8 +168,9 @@ describe('the Grafana dashboard over a real sweep', () => {
       return s.state === 'running' ? undefined : s;
     }, 360_000, 500);
     expect(done.state, coordinator!.output().slice(-3000)).toBe('succeeded');
-    // Two more scrapes and rule evaluations after the end.
+    // Two more scrapes and rule evaluations after the end; every worker was up at some scrape.
     await new Promise((r) => setTimeout(r, 2500));
+    for (const s of await prom.query(`max_over_time(up{job="grugan-worker"}[10m]) == 1`)) scraped.add(`${s.metric.trial}/${s.metric.rank}`);
     expect(scraped.size, `worker targets seen up: ${[...scraped].join(', ')}`).toBe(TRIALS * WORKERS_PER_TRIAL);
 
     const trials = (await ok<TrialList>(api, 'GET', `/v1/sweeps/${sweep.id}/trials`)).trials.map((e) => e.trial);
