@@ -1,10 +1,13 @@
 /**
  * Run-time choice of the TensorFlow.js backend.
  *
- * `auto` tries, in order: `@tensorflow/tfjs-node-gpu` (CUDA TensorFlow), `@tensorflow/tfjs-node`
- * (CPU TensorFlow) — both reported as `tensorflow` — then the WebAssembly backend, then the plain
- * JavaScript `cpu` backend. The native modules are optional dependencies, so they are loaded with a
- * dynamic import inside try/catch: their absence is normal, not an error.
+ * `auto` tries, in order: `@tensorflow/tfjs-node-gpu` (CUDA TensorFlow, reported as `tensorflow`),
+ * the WebAssembly backend, `@tensorflow/tfjs-node` (CPU TensorFlow, also `tensorflow`), then the
+ * plain JavaScript `cpu` backend. On a CPU, wasm comes before CPU TensorFlow because the fused GRU
+ * kernel (src/gru/fused) runs on wasm and cpu only; on tfjs-node the GRU is the composite of
+ * TF ops, measured 1.6× (L) to 8× (S) slower per training iteration (`npm run bench:speed`).
+ * The native modules are optional dependencies, so they are loaded with a dynamic import inside
+ * try/catch: their absence is normal, not an error.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -28,9 +31,12 @@ export interface BackendLogger {
   info(obj: object, msg?: string): void;
 }
 
-/** Loads a TensorFlow native binding; returns the module name that loaded, or undefined. */
-async function loadTensorflow(): Promise<string | undefined> {
-  for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+const TENSORFLOW_GPU = '@tensorflow/tfjs-node-gpu';
+const TENSORFLOW_CPU = '@tensorflow/tfjs-node';
+
+/** Loads the first TensorFlow native binding of `names` that works; returns its name, or undefined. */
+async function loadTensorflow(names: readonly string[]): Promise<string | undefined> {
+  for (const name of names) {
     try {
       await import(name);
       if (tf.findBackend('tensorflow') !== null) return name;
@@ -61,7 +67,8 @@ export async function selectBackend(requested?: BackendName | string, logger?: B
   let module: string | undefined;
   let chosen: string | undefined;
   if (want === 'tensorflow' || want === 'auto') {
-    module = await loadTensorflow();
+    // auto: only the GPU build here; CPU TensorFlow comes after wasm (see the file comment).
+    module = await loadTensorflow(want === 'auto' ? [TENSORFLOW_GPU] : [TENSORFLOW_GPU, TENSORFLOW_CPU]);
     if (module !== undefined && (await trySet('tensorflow'))) chosen = 'tensorflow';
     else if (want === 'tensorflow') {
       throw new BackendUnavailableError('backend "tensorflow" needs @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, neither loads');
@@ -70,6 +77,10 @@ export async function selectBackend(requested?: BackendName | string, logger?: B
   if (chosen === undefined && (want === 'wasm' || want === 'auto')) {
     if (await trySet('wasm')) chosen = 'wasm';
     else if (want === 'wasm') throw new BackendUnavailableError('backend "wasm" failed to initialise');
+  }
+  if (chosen === undefined && want === 'auto') {
+    module = await loadTensorflow([TENSORFLOW_CPU]);
+    if (module !== undefined && (await trySet('tensorflow'))) chosen = 'tensorflow';
   }
   if (chosen === undefined) {
     if (!(await trySet('cpu'))) throw new BackendUnavailableError('backend "cpu" failed to initialise');
