@@ -8,6 +8,7 @@ import { CliError, reportError } from './cli-error.js';
 import { checkpointCommand } from './commands/checkpoint.js';
 import { coordinatorCommand } from './commands/coordinator.js';
 import { evalCommand } from './commands/eval.js';
+import { reportCommand } from './commands/report.js';
 import { sampleCommand } from './commands/sample.js';
 import { statsCommand } from './commands/stats.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -21,7 +22,7 @@ const program = new Command('grugan')
   .option('-v, --verbose', 'print stack traces with errors')
   .showSuggestionAfterError(true);
 
-for (const cmd of [trainCommand(), sampleCommand(), checkpointCommand(), statsCommand(), sweepCommand(), trialCommand(), upCommand(), workerCommand(), coordinatorCommand(), evalCommand()]) {
+for (const cmd of [trainCommand(), sampleCommand(), checkpointCommand(), statsCommand(), sweepCommand(), trialCommand(), upCommand(), workerCommand(), coordinatorCommand(), evalCommand(), reportCommand()]) {
   program.addCommand(cmd);
 }
 

@@ -12,6 +12,8 @@
  *   fused-ts         wasm backend, the fused op, TypeScript kernel
  *   fused-wasm       wasm backend, the fused op, WebAssembly SIMD kernel (GRUGAN_GRU_THREADS threads)
  *   fused-wasm-1t    the same on one thread
+ *   fused-native     wasm backend, the fused op, native kernel (C on OpenBLAS, GRUGAN_GRU_THREADS BLAS threads)
+ *   fused-native-1t  the same on one BLAS thread
  *   tensorflow       tfjs-node (composite GRU), where `npm run setup:tensorflow` installed it
  *   torch            the peer (2 threads, its default), when `python3 -c "import torch"` works
  *                    (PEER_PY overrides python3); torch-1t: the peer on 1 thread
@@ -42,6 +44,8 @@ const ROWS: Record<string, { backend: string; env: Record<string, string> }> = {
   'fused-ts': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'ts' } },
   'fused-wasm': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'wasm' } },
   'fused-wasm-1t': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'wasm', GRUGAN_GRU_THREADS: '1' } },
+  'fused-native': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'native' } },
+  'fused-native-1t': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'native', GRUGAN_GRU_THREADS: '1' } },
   tensorflow: { backend: 'tensorflow', env: {} },
 };
 /** The peer at 2 threads (its default, like fused-wasm) and at 1 (like fused-wasm-1t). */
@@ -212,9 +216,12 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log('\nratios (it/s ÷ it/s; goals: fused-wasm ÷ torch ≥ 1.5 on S and M, ≥ 1.0 on L)');
+  console.log('\nratios (it/s ÷ it/s; goals: fused ÷ torch ≥ 1.5 on S and M, ≥ 1.0 on L)');
   const rate = (name: string, row: string) => table.find((t) => t.config === name && t.row === row)?.itPerSec ?? NaN;
   const pairs: [string, string][] = [
+    ['fused-native', 'torch'],
+    ['fused-native-1t', 'torch-1t'],
+    ['fused-native', 'fused-wasm'],
     ['fused-wasm', 'torch'],
     ['fused-wasm-1t', 'torch-1t'],
     ['tensorflow', 'torch'],

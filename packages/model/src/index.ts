@@ -11,3 +11,4 @@ export * from './data/index.js';
 export * from './checkpoint/index.js';
 export * from './eval/index.js';
 export * from './timegan/index.js';
+export * from './report/index.js';

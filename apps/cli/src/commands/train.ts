@@ -1,7 +1,8 @@
 /**
  * `grugan train`: trains one GRU-GAN in this process (or W data-parallel ranks with
  * `--workers W`) and writes a run directory: `config.json`, `checkpoint.grugan`,
- * `metrics.jsonl` and `samples.csv` (in the data's original units), then prints a summary.
+ * `metrics.jsonl`, `samples.csv` (in the data's original units), `summary.json` and, unless
+ * `--no-report`, `report.html`; then prints a summary.
  */
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,16 +24,10 @@ import type { TrialConfig } from '@grugan/protocol';
 import { action, positiveInt, nonNegativeInt } from '../cli-error.js';
 import { buildTrialConfig } from '../config-load.js';
 import { createProgress } from '../progress.js';
+import { writeRunReport } from '../report/build-report.js';
+import { RUN_FILES, type TrainSummary } from '../run-files.js';
 import { generateSamples, sampleLabels, writeSamplesCsv } from '../samples.js';
 import { trainParallel } from '../train/parallel.js';
-
-/** File names inside a run directory. */
-export const RUN_FILES = {
-  config: 'config.json',
-  checkpoint: 'checkpoint.grugan',
-  metrics: 'metrics.jsonl',
-  samples: 'samples.csv',
-} as const;
 
 interface TrainFlags {
   dataset?: string;
@@ -47,12 +42,29 @@ interface TrainFlags {
   workers: number;
   nats?: string;
   samples: number;
+  /** False with `--no-report`. */
+  report: boolean;
 }
 
 /** `runs/<UTC timestamp>`, e.g. `runs/20260101-120000`. */
 function defaultOutDir(): string {
   const t = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return join('runs', t);
+}
+
+/**
+ * Writes `report.html` and returns the summary line. The run's outputs are already on disk, so
+ * a failing report is a warning, not a failed run.
+ */
+async function reportLine(out: string): Promise<string> {
+  try {
+    const r = await writeRunReport({ dir: out });
+    for (const w of r.warnings) process.stderr.write(`grugan train: report warning: ${w}\n`);
+    return `report     ${r.path} (${r.seconds.toFixed(1)} s)`;
+  } catch (err) {
+    process.stderr.write(`grugan train: no report: ${(err as Error).message.split('\n')[0]}\n`);
+    return 'report     none (see the warning above)';
+  }
 }
 
 async function train(flags: TrainFlags): Promise<number> {
@@ -101,6 +113,8 @@ async function train(flags: TrainFlags): Promise<number> {
   let status: string;
   let step: number;
   let reason: string | undefined;
+  let lines: string[];
+  let exitCode: number;
   try {
     if (flags.workers > 1) {
       const r = await trainParallel({ config, data, workers: flags.workers, steps: total, natsUrl: flags.nats ?? process.env.NATS_URL, backend, onStep, onCheckpoint: save, signal: abort.signal });
@@ -124,7 +138,9 @@ async function train(flags: TrainFlags): Promise<number> {
     const labels = sampleLabels(config, flags.samples, config.seed, { trainLabels: data.train.labels }); // conditional models: the data's label mix
     const samples = generateSamples(trainer, { n: flags.samples, seqLen: data.train.seqLen, seed: config.seed, scaler: data.scaler, columns: data.train.columns, labels });
     await writeSamplesCsv(join(out, RUN_FILES.samples), samples);
-    const lines = [
+    const summary: TrainSummary = { status, steps: step, seconds, backend, workers: flags.workers, finishedAt: new Date().toISOString() };
+    await writeFile(join(out, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
+    lines = [
       `status     ${status}${reason ? ` (${reason})` : ''}`,
       `steps      ${step}`,
       `wall time  ${seconds.toFixed(1)} s`,
@@ -133,14 +149,17 @@ async function train(flags: TrainFlags): Promise<number> {
       `data       ${data.source} (${data.train.count} train / ${data.test.count} test windows)`,
       `output     ${out}`,
     ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-    return status === 'succeeded' ? 0 : status === 'stopped' ? 130 : 3;
+    exitCode = status === 'succeeded' ? 0 : status === 'stopped' ? 130 : 3;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress.stop();
     trainer.dispose();
   }
+  // After the signal handlers are gone: Ctrl-C during the report ends the process as usual.
+  if (flags.report) lines.push(await reportLine(out));
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return exitCode;
 }
 
 export function trainCommand(): Command {
@@ -158,5 +177,6 @@ export function trainCommand(): Command {
     .option('--workers <w>', 'data-parallel ranks on this machine', positiveInt('--workers'), 1)
     .option('--nats <url>', 'NATS server for --workers > 1 (default $NATS_URL, else in-process)')
     .option('--samples <n>', 'sequences to write to samples.csv', positiveInt('--samples'), 1000)
+    .option('--no-report', 'do not write report.html (metrics, losses, PCA and t-SNE pictures) at the end')
     .action(action('train', train));
 }

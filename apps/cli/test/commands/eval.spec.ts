@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,8 @@ describe('grugan eval --run', () => {
     // Two generator steps cannot match sines: every metric sees a difference.
     expect(r.metrics.marginalW1).toBeGreaterThan(0.01);
     expect(r.postHoc.predictive.mean).toBeGreaterThan(0);
+    // Kept with the run for `grugan report`: the same JSON as printed.
+    expect(JSON.parse(await readFile(join(out, 'eval.json'), 'utf8'))).toEqual(r);
   });
 });
 

@@ -64,6 +64,11 @@ describe('grugan train --config (model.kind: timegan)', () => {
     expect(s.code).toBe(0);
     // The same generator and the same (config) seed: the same sequences.
     expect(parseCsv(await readFile(again, 'utf8')).feature1).toEqual(samples.feature1);
+
+    // The report draws D and G loss over the joint phase only, and each phase's own terms.
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('2 step(s) of the joint phase');
+    for (const term of ['aeLoss', 'supervised', 'gMoments', 'eLoss']) expect(html).toContain(`>${term}</text>`);
   });
 
   it('trains with two data-parallel ranks', async () => {

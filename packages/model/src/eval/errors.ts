@@ -15,6 +15,8 @@ export const EvalErrorCode = {
   BadOption: 'EVAL_BAD_OPTION',
   /** A samples table is not grouped into equal-length sequences. */
   BadSequences: 'EVAL_BAD_SEQUENCES',
+  /** A value is NaN or infinite (a diverged generator): no embedding of it means anything. */
+  NonFinite: 'EVAL_NON_FINITE',
 } as const;
 export type EvalErrorCode = (typeof EvalErrorCode)[keyof typeof EvalErrorCode];
 

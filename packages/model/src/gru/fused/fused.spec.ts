@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Rng } from '../../rng.js';
 import { finiteDiff, maxRelError, refGruLayer, type RefLayer, type Variant } from '../gru-reference.testing.js';
 import { gruLayer, gruLayerComposite, gruLayerFused } from '../layer.js';
+import { nativeAddonUnavailable } from './native/addon.js';
 import { FUSED_GRU_BACKENDS } from './op.js';
 import { configureGruKernel, resolveFusedImpl } from './select.js';
 import type { GruKernel } from './types.js';
@@ -131,18 +132,29 @@ const SHAPES: Dims[] = [
   { B: 6, T: 6, I: 3, U: 13 },
 ];
 
-/** Implementations under test (3 threads: more than this machine's cores, and an odd split). */
-const IMPLS: [string, () => GruKernel][] = [
-  ['ts', () => resolveFusedImpl({ mode: 'fused', impl: 'ts', threads: 1 })],
-  ['wasm, 1 thread', () => resolveFusedImpl({ mode: 'fused', impl: 'wasm', threads: 1 })],
-  ['wasm, 3 threads', () => resolveFusedImpl({ mode: 'fused', impl: 'wasm', threads: 3 })],
+// The native kernel is optional: where its addon cannot be built here, its suites are skipped
+// under a name that says why.
+const nativeMissing = nativeAddonUnavailable();
+const native = (threads: number): [string, () => GruKernel, string | undefined] => [
+  nativeMissing ? `native (skipped: ${nativeMissing})` : `native, ${threads} BLAS thread${threads > 1 ? 's' : ''}`,
+  () => resolveFusedImpl({ mode: 'fused', impl: 'native', threads }),
+  nativeMissing,
+];
+
+/** Implementations under test (3 threads: more than this machine's cores, and an odd split), and why one cannot run. */
+const IMPLS: [string, () => GruKernel, string | undefined][] = [
+  ['ts', () => resolveFusedImpl({ mode: 'fused', impl: 'ts', threads: 1 }), undefined],
+  ['wasm, 1 thread', () => resolveFusedImpl({ mode: 'fused', impl: 'wasm', threads: 1 }), undefined],
+  ['wasm, 3 threads', () => resolveFusedImpl({ mode: 'fused', impl: 'wasm', threads: 3 }), undefined],
+  native(1),
+  native(2),
 ];
 
 // The op is registered for cpu and wasm only (tensorflow keeps the composite layer; the kernels
 // themselves are tested backend-free in kernels.spec.ts).
 const fusedBackend = (FUSED_GRU_BACKENDS as readonly string[]).includes(tf.getBackend());
 
-describe.skipIf(!fusedBackend).each(IMPLS)('fused GRU kernel "%s"', (_name, getKernel) => {
+for (const [implName, getKernel, missing] of IMPLS) describe.skipIf(!fusedBackend || missing !== undefined)(`fused GRU kernel "${implName}"`, () => {
   for (const variant of ['cho2014', 'reset-after'] as Variant[]) {
     for (const reverse of [false, true]) {
       it(`${variant}${reverse ? ', reversed' : ''}: values and all gradients match the float64 reference and the composite layer`, () => {
@@ -155,8 +167,9 @@ describe.skipIf(!fusedBackend).each(IMPLS)('fused GRU kernel "%s"', (_name, getK
           const composite = tfjsRun(c, gruLayerComposite);
           expect(tf.memory().numTensors).toBe(before);
           const tag = `${JSON.stringify(dims)}`;
-          expect({ tag, out: maxRelError(fused.out, ref.out) < TOL }).toEqual({ tag, out: true });
-          expect({ tag, out: maxRelError(fused.out, composite.out) < 2 * TOL }).toEqual({ tag, out: true });
+          const outRef = maxRelError(fused.out, ref.out);
+          const outComposite = maxRelError(fused.out, composite.out);
+          expect({ tag, outRef, outComposite, ok: outRef < TOL && outComposite < 2 * TOL }).toEqual({ tag, outRef, outComposite, ok: true });
           leaves(c).forEach(([name], i) => {
             const errRef = maxRelError(fused.grads.get(name)!, ref.grads[i]);
             const errComposite = maxRelError(fused.grads.get(name)!, composite.grads.get(name)!);
@@ -225,6 +238,11 @@ describe('gruLayer dispatch', () => {
     configureGruKernel({ mode: 'fused' });
     if (fusedHere) expect(await kernelsOf(run())).toContain('GruganGruSequence');
     else expect(() => tf.tidy(run())).toThrow(/no fused GRU kernel/);
+  });
+
+  it("'auto' picks the native kernel where its addon builds, else wasm", () => {
+    const name = resolveFusedImpl({ mode: 'fused', impl: 'auto', threads: 2 }).name;
+    expect(name).toBe(nativeMissing ? 'wasm×2' : 'native×2');
   });
 
   it('rejects an unknown mode, naming the variable', () => {

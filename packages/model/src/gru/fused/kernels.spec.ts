@@ -2,12 +2,15 @@
  * The fused kernels below the TF.js op: both matrix products against a float64 product on odd
  * sizes, and the WebAssembly kernel's threads — the same layer on 1…4 threads, many times over,
  * must give bit-identical values and gradients (a data race would show as a difference or a
- * crash), and must agree with the TypeScript kernel.
+ * crash), and must agree with the TypeScript kernel. The native kernel (where its addon builds):
+ * its sgemm on every transpose combination, and repeated runs on 1–3 BLAS threads.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../rng.js';
 import { maxRelError } from '../gru-reference.testing.js';
 import { gemm } from './gemm.js';
+import { nativeAddon, nativeAddonUnavailable } from './native/addon.js';
+import { createNativeGruKernel } from './native/native-kernel.js';
 import { tsGruKernel } from './ts-kernel.js';
 import { savedWidth, type GruBackwardArgs, type GruKernel, type GruShape } from './types.js';
 import { SharedArena } from './wasm/arena.js';
@@ -128,6 +131,72 @@ const THREAD_SHAPES: GruShape[] = [
   { batch: 9, steps: 30, inputSize: 33, units: 17, variant: 'reset-after', reverse: false },
   { batch: 3, steps: 40, inputSize: 20, units: 41, variant: 'cho2014', reverse: true }, // fewer chunks than threads
 ];
+
+const nativeMissing = nativeAddonUnavailable();
+const nativeTitle = (what: string) => (nativeMissing ? `${what} (skipped: ${nativeMissing})` : what);
+
+describe.skipIf(nativeMissing !== undefined)(nativeTitle('native addon'), () => {
+  it('sgemm: C = op(A)·op(B) + beta·C for every transpose pair, odd sizes, offsets and strides', () => {
+    const addon = nativeAddon();
+    const rng = new Rng(3, 'native-gemm');
+    for (const [M, N, K] of SIZES) {
+      for (const [ta, tb] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+        for (const beta of [0, 1]) {
+          // Stored shapes: A [M, K] or, transposed, [K, M]; B [K, N] or [N, K]; each with 2 spare columns and an offset.
+          const [ar, ac] = ta ? [K, M] : [M, K];
+          const [br, bc] = tb ? [N, K] : [K, N];
+          const a = random(rng, 1 + ar * (ac + 2));
+          const b = random(rng, 3 + br * (bc + 2));
+          const c0 = random(rng, M * N);
+          const c = Float32Array.from(c0);
+          addon.sgemm(ta, tb, M, N, K, a, 1, ac + 2, b, 3, bc + 2, beta, c, 0, N);
+          // The same product with A as (i, k) strides and B materialised row-major [K, N].
+          const bRowMajor = new Float32Array(K * N);
+          for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) bRowMajor[k * N + j] = tb ? b[3 + j * (bc + 2) + k] : b[3 + k * (bc + 2) + j];
+          const want = naive(M, N, K, a.subarray(1), ta ? 1 : ac + 2, ta ? ac + 2 : 1, bRowMajor, N, beta ? c0 : undefined);
+          const err = maxRelError(c, want);
+          // Float32 sums, as in the WebAssembly product: 300 terms cost ~1e-4 under this metric.
+          expect({ size: [M, N, K], ta, tb, beta, err, ok: err < 2e-4 }).toEqual({ size: [M, N, K], ta, tb, beta, err, ok: true });
+        }
+      }
+    }
+  });
+
+  it('rejects arrays too short for the sizes given, before touching memory', () => {
+    const addon = nativeAddon();
+    const small = new Float32Array(5);
+    expect(() => addon.sgemm(0, 0, 2, 2, 2, small, 2, 2, small, 0, 2, 0, small, 0, 2)).toThrow(/A is too short/);
+    expect(() => addon.columnSums(3, 2, small, 0, 2, small, 0)).toThrow(/m is too short/);
+    expect(() => addon.gruForward(2, 2, 2, 2, 0, 0, small, null, small, small, small, null, small, small, small)).toThrow(/too short/);
+  });
+});
+
+describe.skipIf(nativeMissing !== undefined)(nativeTitle('native kernel threads'), () => {
+  const kernels = [1, 2, 3].map((n) => (nativeMissing ? undefined : createNativeGruKernel(n)));
+
+  for (const shape of THREAD_SHAPES) {
+    it(`${shape.variant}${shape.reverse ? ', reversed' : ''}, B${shape.batch} T${shape.steps} in${shape.inputSize} u${shape.units}: bit-identical run after run on 1–3 BLAS threads, and equal to the TypeScript kernel`, () => {
+      const seed = JSON.stringify(shape);
+      const ts = runLayer(tsGruKernel, shape, seed);
+      for (const k of kernels) {
+        const first = runLayer(k!, shape, seed);
+        for (let rep = 0; rep < 4; rep++) {
+          const again = runLayer(k!, shape, seed);
+          expect(again.sequence).toEqual(first.sequence);
+          expect(again.final).toEqual(first.final);
+          again.grads.forEach((g, i) => expect(g).toEqual(first.grads[i]));
+        }
+        // As for the WebAssembly kernel below: float32 rounding alone reaches ~1e-4 here.
+        expect(maxRelError(first.sequence, ts.sequence)).toBeLessThan(1e-3);
+        expect(maxRelError(first.final, ts.final)).toBeLessThan(1e-3);
+        ts.grads.forEach((g, i) => {
+          const err = maxRelError(first.grads[i], g);
+          expect({ grad: i, err, ok: err < 1e-3 }).toEqual({ grad: i, err, ok: true });
+        });
+      }
+    });
+  }
+});
 
 describe('WebAssembly kernel threads', () => {
   const kernels = [1, 2, 3, 4].map((n) => createWasmGruKernel(n));

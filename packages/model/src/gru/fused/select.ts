@@ -6,8 +6,10 @@
  *     fused      the same, but an error on a backend without it, so that a benchmark or a test
  *                cannot silently measure the composite path
  *     composite  always the TF.js-op layer
- *   GRUGAN_GRU_IMPL    = auto | wasm | ts           (default auto: wasm when it loads, else ts)
- *   GRUGAN_GRU_THREADS = n ≥ 1                      (wasm threads; default: available cores, at most 8)
+ *   GRUGAN_GRU_IMPL    = auto | native | wasm | ts  (default auto: the fastest that loads, in that
+ *                                                   order; one log line when it falls back)
+ *   GRUGAN_GRU_THREADS = n ≥ 1                      (threads of the native (BLAS) and wasm kernels;
+ *                                                   default: available cores, at most 8)
  *
  * A call with `twiceDifferentiable` always takes the composite path: the fused gradient is
  * computed outside TF.js' tape, so it cannot be differentiated again (WGAN-GP needs that).
@@ -17,6 +19,9 @@ import { availableParallelism } from 'node:os';
 import { FUSED_GRU_BACKENDS } from './op.js';
 import { tsGruKernel } from './ts-kernel.js';
 import type { GruKernel } from './types.js';
+import { registerNativeBatchMatMul } from '../../ops/native-batch-matmul.js';
+import { nativeAddon } from './native/addon.js';
+import { createNativeGruKernel } from './native/native-kernel.js';
 import { createWasmGruKernel } from './wasm/wasm-kernel.js';
 
 export const GRU_KERNEL_ENV = 'GRUGAN_GRU_KERNEL';
@@ -25,7 +30,7 @@ export const GRU_THREADS_ENV = 'GRUGAN_GRU_THREADS';
 
 export const GRU_KERNEL_MODES = ['auto', 'fused', 'composite'] as const;
 export type GruKernelMode = (typeof GRU_KERNEL_MODES)[number];
-export const FUSED_GRU_IMPLS = ['auto', 'wasm', 'ts'] as const;
+export const FUSED_GRU_IMPLS = ['auto', 'native', 'wasm', 'ts'] as const;
 export type FusedGruImpl = (typeof FUSED_GRU_IMPLS)[number];
 
 /** The choice in force. */
@@ -34,7 +39,7 @@ export interface GruKernelConfig {
   mode: GruKernelMode;
   /** Which fused implementation. */
   impl: FusedGruImpl;
-  /** Threads of the wasm implementation (the calling thread included). */
+  /** Threads of the native (BLAS) and wasm implementations (the calling thread included). */
   threads: number;
 }
 
@@ -47,8 +52,21 @@ export class GruKernelError extends Error {
   }
 }
 
-/** Implementations that load on first use (and may fail to: then 'auto' falls back to ts). */
-const loaders: Record<string, (threads: number) => GruKernel> = { wasm: createWasmGruKernel };
+/**
+ * Implementations that load on first use (and may fail to), fastest first: the order 'auto'
+ * tries them in before it falls back to ts. Native before wasm: on S, M and L training
+ * iterations it measured faster (packages/model/bench/RESULTS.md). Where the native kernel
+ * loads, the wasm backend's matrix products move to its BLAS too (src/ops/native-batch-matmul.ts).
+ */
+const loaders: Record<string, (threads: number) => GruKernel> = {
+  native: (threads) => {
+    const kernel = createNativeGruKernel(threads);
+    registerNativeBatchMatMul(nativeAddon());
+    return kernel;
+  },
+  wasm: createWasmGruKernel,
+};
+const AUTO_ORDER = ['native', 'wasm'] as const;
 const loaded = new Map<string, GruKernel | Error>();
 
 let overrides: Partial<GruKernelConfig> = {};
@@ -80,8 +98,6 @@ export function gruKernelConfig(): GruKernelConfig {
   };
 }
 
-let warned = false;
-
 function load(impl: string, threads: number): GruKernel | Error {
   const key = `${impl}/${threads}`;
   let k = loaded.get(key);
@@ -98,17 +114,36 @@ function load(impl: string, threads: number): GruKernel | Error {
   return k;
 }
 
-/** The fused implementation `config.impl` names ('auto': wasm, else ts with one log line). */
+/**
+ * The fused implementation `config.impl` names. 'auto': the first of AUTO_ORDER that loads, else
+ * ts; when that is not the first choice, one log line says what failed and what runs instead.
+ */
 export function resolveFusedImpl(config: GruKernelConfig = gruKernelConfig()): GruKernel {
   if (config.impl === 'ts') return tsGruKernel;
-  const k = load('wasm', config.threads);
-  if (!(k instanceof Error)) return k;
-  if (config.impl === 'wasm') throw new GruKernelError(`the wasm GRU kernel failed to load: ${k.message}`, { cause: k });
-  if (!warned) {
-    warned = true;
-    console.warn(`grugan: wasm GRU kernel unavailable (${k.message}); using the TypeScript kernel`);
+  if (config.impl !== 'auto') {
+    const k = load(config.impl, config.threads);
+    if (k instanceof Error) throw new GruKernelError(`the ${config.impl} GRU kernel failed to load: ${k.message}`, { cause: k });
+    return k;
   }
+  const failures: string[] = [];
+  for (const impl of AUTO_ORDER) {
+    const k = load(impl, config.threads);
+    if (!(k instanceof Error)) {
+      warnOnce(failures, impl);
+      return k;
+    }
+    failures.push(`${impl} GRU kernel unavailable (${k.message})`);
+  }
+  warnOnce(failures, 'ts');
   return tsGruKernel;
+}
+
+let warned = false;
+
+function warnOnce(failures: string[], using: string): void {
+  if (warned || failures.length === 0) return;
+  warned = true;
+  console.warn(`grugan: ${failures.join('; ')}; using the ${using === 'ts' ? 'TypeScript' : using} kernel`);
 }
 
 /** The fused kernel `gruLayer` should use now, or undefined for the composite path. */
