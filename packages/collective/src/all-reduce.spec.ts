@@ -1,7 +1,7 @@
 /** allReduce over the real NATS server on 127.0.0.1:4222 (or NATS_URL). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectiveSubjects } from '@grugan/protocol';
-import { connectNatsTransport, type NatsTransport } from './index.js';
+import { GradientExchange, connectNatsTransport, type NatsTransport } from './index.js';
 import { SHARED_NATS_URL } from '../test/nats-server.js';
 import { bitsEqual, freshGroup, maxRelError, natsTransportFor, openRanks, referenceMean, vector } from '../test/ranks.js';
 
@@ -84,6 +84,32 @@ describe('allReduce over NATS', () => {
       await ranks.close();
     }
   }, 120_000);
+
+  it('is exact when ranks chunk differently (each owner then reduces its segment whole)', async () => {
+    // Chunks are reduced as they complete only on a shared chunk grid; a peer with another chunk
+    // size must not make an owner publish a mean before every slice of it is in.
+    const W = 3;
+    const n = 90_001;
+    const group = freshGroup();
+    const transports = await Promise.all(Array.from({ length: W }, () => nats()));
+    const exchanges = await Promise.all(
+      transports.map((transport, rank) =>
+        GradientExchange.open({ heartbeatMs: 100, peerTimeoutMs: 3000, joinTimeoutMs: 15_000, transport, group, worldSize: W, rank, maxChunkBytes: [4000, 6004, 10_000][rank] }),
+      ),
+    );
+    try {
+      const inputs = Array.from({ length: W }, (_, r) => vector(n, 500 + r));
+      const outs = await Promise.all(exchanges.map((e, r) => e.allReduce(inputs[r].slice())));
+      const ref = referenceMean(inputs);
+      for (const out of outs) {
+        expect(maxRelError(out, ref)).toBeLessThan(1e-6);
+        expect(bitsEqual(out, outs[0])).toBe(true);
+      }
+    } finally {
+      await Promise.all(exchanges.map((e) => e.close()));
+      await Promise.all(transports.map((t) => t.close()));
+    }
+  });
 
   for (const format of ['f16', 'bf16'] as const) {
     it(`${format} wire format halves the bytes and stays within its precision`, async () => {

@@ -8,6 +8,12 @@
  * run), divides by W, and publishes the mean once to `ag`, which the server fans out. Each
  * rank thus sends 2·(W−1)/W of the vector's bytes in all. Messages are chunked under the
  * transport's `maxPayload`; buffers are kept and reused across calls.
+ *
+ * The two phases overlap chunk by chunk: as soon as every rank's slice of one chunk of my
+ * segment is in, that chunk is reduced and its mean published, while the rest of the
+ * reduce-scatter is still on the wire (the sum per element is the same rank-order sum, so
+ * results stay bit-identical). A chunk that does not fall on this rank's chunk grid (a peer with
+ * another chunk size) turns this off for the operation: the segment is then reduced whole.
  */
 import { CollectiveChunkHeaders, collectiveSubjects, type WireFormat } from '@grugan/protocol';
 import {
@@ -77,6 +83,14 @@ interface Op {
   agCount: number;
   agNeeded: number;
   seen: Set<string>;
+  /** Elements per chunk (the same on every rank for the same server and wire format). */
+  chunkElems: number;
+  /** Per chunk of my segment: ranks whose slice of it is in (my own from the start). */
+  chunkRanks: Int32Array;
+  /** Per chunk of my segment: 1 once reduced and its mean published. */
+  chunkReduced: Uint8Array;
+  /** Chunks are reduced as they complete (see the file comment). */
+  pipelined: boolean;
   reduced: boolean;
   resolve: (out: Float32Array) => void;
   reject: (err: Error) => void;
@@ -187,11 +201,14 @@ export class GradientExchange {
     }
     const n = data.length;
     const [segStart, segLen] = segment(n, W, this.rank);
+    const chunkElems = this.chunkElems();
+    const chunks = Math.ceil(segLen / chunkElems);
     return new Promise<Float32Array>((resolve, reject) => {
       const timer = setTimeout(() => this.failOp(new CollectiveTimeoutError(`allReduce #${this.seq} of ${n} values`, this.opTimeoutMs)), this.opTimeoutMs);
       const op: Op = {
         gen, seq: this.seq, n, input: data, out, segStart, segLen,
-        rsCount: new Int32Array(W), agCount: 0, agNeeded: n - segLen, seen: new Set(), reduced: false,
+        rsCount: new Int32Array(W), agCount: 0, agNeeded: n - segLen, seen: new Set(),
+        chunkElems, chunkRanks: new Int32Array(chunks).fill(1), chunkReduced: new Uint8Array(chunks), pipelined: true, reduced: false,
         resolve: (r) => {
           clearTimeout(timer);
           this.op = undefined;
@@ -310,35 +327,56 @@ export class GradientExchange {
     }
   }
 
-  /** When all slices of my segment are in: sum in rank order, average, publish. */
+  /** Counts a reduce-scatter chunk towards its chunk of my segment; reduces the chunk once complete. */
+  private noteChunk(op: Op, off: number, count: number): void {
+    if (!op.pipelined) return;
+    const rel = off - op.segStart;
+    const i = rel / op.chunkElems;
+    if (!Number.isInteger(i) || count !== Math.min(op.chunkElems, op.segLen - rel)) {
+      op.pipelined = false;
+      return;
+    }
+    if (++op.chunkRanks[i] === this.worldSize) this.reduceChunk(op, i);
+  }
+
+  /** When all slices of my segment are in: reduce what is left of it, then finish if all came back. */
   private maybeReduce(op: Op): void {
     if (op.reduced || this.op !== op) return;
     for (let r = 0; r < this.worldSize; r++) if (op.rsCount[r] < op.segLen) return;
     op.reduced = true;
+    for (let i = 0; i < op.chunkReduced.length; i++) if (!op.chunkReduced[i]) this.reduceChunk(op, i);
+    this.maybeFinish(op);
+  }
+
+  /** Chunk i of my segment: sum the W slices in rank order, average, publish the mean. */
+  private reduceChunk(op: Op, i: number): void {
+    if (op.chunkReduced[i]) return;
+    op.chunkReduced[i] = 1;
     const W = this.worldSize;
     const L = op.segLen;
+    const from = i * op.chunkElems;
+    const to = Math.min(L, from + op.chunkElems);
     const rows = this.rsRows;
     const out = op.out;
-    for (let i = 0; i < L; i++) {
+    for (let k = from; k < to; k++) {
       let s = 0; // float64 accumulator, rank 0 first: the order is fixed, so the result is too
-      for (let r = 0; r < W; r++) s += rows[r * L + i];
-      out[op.segStart + i] = s / W;
+      for (let r = 0; r < W; r++) s += rows[r * L + k];
+      out[op.segStart + k] = s / W;
     }
     const subject = collectiveSubjects.allGather(this.group.groupId);
     if (this.wireFormat === 'f32') {
       // Send a copy: the caller may reuse `out` before the transport has flushed it.
       if (this.agSend.length < L) this.agSend = new Float32Array(L);
-      this.agSend.set(out.subarray(op.segStart, op.segStart + L));
-      this.sendRange(op, 'ag', subject, this.agSend, op.segStart, L, op.segStart);
+      this.agSend.set(out.subarray(op.segStart + from, op.segStart + to), from);
+      this.sendRange(op, 'ag', subject, this.agSend, op.segStart + from, to - from, op.segStart);
     } else {
       if (this.agSend16.length < L) this.agSend16 = new Uint16Array(L);
-      const mine = out.subarray(op.segStart, op.segStart + L);
-      encode16(this.wireFormat, mine, this.agSend16.subarray(0, L));
+      const mine = out.subarray(op.segStart + from, op.segStart + to);
+      encode16(this.wireFormat, mine, this.agSend16.subarray(from, to));
       // Keep what the others will decode, so every rank holds bit-identical values.
-      decode16(this.wireFormat, this.agSend16.subarray(0, L), mine);
-      this.sendRange(op, 'ag', subject, this.agSend16, op.segStart, L, op.segStart);
+      decode16(this.wireFormat, this.agSend16.subarray(from, to), mine);
+      this.sendRange(op, 'ag', subject, this.agSend16, op.segStart + from, to - from, op.segStart);
     }
-    this.maybeFinish(op);
   }
 
   private maybeFinish(op: Op): void {
@@ -423,6 +461,7 @@ export class GradientExchange {
       this.decodeInto(c.data, this.rsRows, src * op.segLen + (off - op.segStart), count);
       op.rsCount[src] += count;
       this.received(c);
+      this.noteChunk(op, off, count);
       this.maybeReduce(op);
     } else {
       const [start, len] = segment(op.n, W, src);

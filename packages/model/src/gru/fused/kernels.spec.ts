@@ -10,7 +10,7 @@ import { Rng } from '../../rng.js';
 import { maxRelError } from '../gru-reference.testing.js';
 import { gemm } from './gemm.js';
 import { nativeAddon, nativeAddonUnavailable } from './native/addon.js';
-import { createNativeGruKernel } from './native/native-kernel.js';
+import { blasThreadsFor, createNativeGruKernel } from './native/native-kernel.js';
 import { tsGruKernel } from './ts-kernel.js';
 import { savedWidth, type GruBackwardArgs, type GruKernel, type GruShape } from './types.js';
 import { SharedArena } from './wasm/arena.js';
@@ -171,10 +171,21 @@ describe.skipIf(nativeMissing !== undefined)(nativeTitle('native addon'), () => 
   });
 });
 
+/** Layers large enough (≥ 2 MFLOP per step product) that the native kernel really uses several BLAS threads. */
+const NATIVE_THREAD_SHAPES: GruShape[] = [
+  ...THREAD_SHAPES,
+  { batch: 41, steps: 6, inputSize: 23, units: 131, variant: 'cho2014', reverse: false },
+  { batch: 35, steps: 5, inputSize: 9, units: 139, variant: 'reset-after', reverse: true },
+];
+
 describe.skipIf(nativeMissing !== undefined)(nativeTitle('native kernel threads'), () => {
   const kernels = [1, 2, 3].map((n) => (nativeMissing ? undefined : createNativeGruKernel(n)));
 
-  for (const shape of THREAD_SHAPES) {
+  it('the large shapes do run on several threads', () => {
+    for (const shape of NATIVE_THREAD_SHAPES.slice(THREAD_SHAPES.length)) expect(blasThreadsFor(shape, 3)).toBe(3);
+  });
+
+  for (const shape of NATIVE_THREAD_SHAPES) {
     it(`${shape.variant}${shape.reverse ? ', reversed' : ''}, B${shape.batch} T${shape.steps} in${shape.inputSize} u${shape.units}: bit-identical run after run on 1–3 BLAS threads, and equal to the TypeScript kernel`, () => {
       const seed = JSON.stringify(shape);
       const ts = runLayer(tsGruKernel, shape, seed);
@@ -196,6 +207,15 @@ describe.skipIf(nativeMissing !== undefined)(nativeTitle('native kernel threads'
       }
     });
   }
+});
+
+describe('BLAS threads per layer', () => {
+  it('small recurrent products run on one thread, large ones on all allowed', () => {
+    expect(blasThreadsFor({ batch: 128, units: 24 }, 2)).toBe(1); // bench:speed S
+    expect(blasThreadsFor({ batch: 64, units: 128 }, 2)).toBe(2); // M
+    expect(blasThreadsFor({ batch: 32, units: 512 }, 4)).toBe(4); // L
+    expect(blasThreadsFor({ batch: 32, units: 512 }, 1)).toBe(1);
+  });
 });
 
 describe('WebAssembly kernel threads', () => {

@@ -14,6 +14,19 @@ import { nativeAddon, type NativeAddon } from './addon.js';
 const NO = 0;
 const TRANSPOSED = 1;
 
+/**
+ * Below this many flops in one step's recurrent product (2·B·u·3u), a layer runs on one BLAS
+ * thread: waking a second thread costs more than it saves. Measured with `npm run bench:speed`
+ * on 2 cores: S (B 128, u 24: 0.44 MFLOP) 23.3 it/s on one thread vs 16.3 on two; M (6.3 MFLOP)
+ * equal; L (50 MFLOP) 0.45 vs 0.29 it/s — two threads win.
+ */
+const ONE_THREAD_BELOW_FLOPS = 2 ** 21;
+
+/** BLAS threads for a layer of this shape, at most `max`. */
+export function blasThreadsFor(shape: Pick<GruShape, 'batch' | 'units'>, max: number): number {
+  return 2 * shape.batch * shape.units * 3 * shape.units < ONE_THREAD_BELOW_FLOPS ? 1 : max;
+}
+
 class NativeGruKernel implements GruKernel {
   readonly name: string;
 
@@ -24,15 +37,15 @@ class NativeGruKernel implements GruKernel {
     this.name = `native×${threads}`;
   }
 
-  /** Sets the BLAS thread count of this kernel (another kernel in the process may have changed it). */
-  useThreads(): void {
-    setBlasThreads(this.addon, this.threads);
+  /** Sets the BLAS thread count for a layer of `shape` (another call in the process may have changed it). */
+  useThreads(shape: GruShape): void {
+    setBlasThreads(this.addon, blasThreadsFor(shape, this.threads));
   }
 
   forward(shape: GruShape, args: GruForwardArgs, out: GruForwardOutputs): void {
     const { batch: B, steps: T, inputSize: I, units: u } = shape;
     const saved = out.saved ?? new Float32Array(B * T * savedWidth(shape));
-    this.useThreads();
+    this.useThreads(shape);
     this.addon.gruForward(
       B, T, I, u, +(shape.variant === 'reset-after'), +shape.reverse,
       args.x, args.h0 ?? null, args.kernel, args.recurrentKernel, args.bias, args.recurrentBias ?? null,
@@ -83,7 +96,7 @@ class NativeGruGradients implements GruGradients {
       rh: ra ? undefined : new Float32Array(B * T * u),
       dh0: new Float32Array(B * u),
     };
-    this.k.useThreads();
+    this.k.useThreads(this.shape);
     this.k.addon.gruBackward(
       B, T, u, +ra, +this.shape.reverse,
       a.recurrentKernel, a.h0 ?? null, a.sequence, a.saved, a.dSequence ?? null, a.dFinal ?? null,
@@ -96,7 +109,7 @@ class NativeGruGradients implements GruGradients {
   dx(out: Float32Array): void {
     const { batch: B, steps: T, inputSize: I, units: u } = this.shape;
     const { dA } = this.bptt();
-    this.k.useThreads();
+    this.k.useThreads(this.shape);
     this.k.addon.sgemm(NO, TRANSPOSED, B * T, I, 3 * u, dA, 0, 3 * u, this.args.kernel, 0, 3 * u, 0, out, 0, I);
   }
 
@@ -107,7 +120,7 @@ class NativeGruGradients implements GruGradients {
   dKernel(out: Float32Array): void {
     const { batch: B, steps: T, inputSize: I, units: u } = this.shape;
     const { dA } = this.bptt();
-    this.k.useThreads();
+    this.k.useThreads(this.shape);
     this.k.addon.sgemm(TRANSPOSED, NO, I, 3 * u, B * T, this.args.x, 0, I, dA, 0, 3 * u, 0, out, 0, 3 * u);
   }
 
@@ -116,7 +129,7 @@ class NativeGruGradients implements GruGradients {
     const { dA, dN, hprev, rh } = this.bptt();
     const BT = B * T;
     const gemm = this.k.addon.sgemm;
-    this.k.useThreads();
+    this.k.useThreads(this.shape);
     gemm(TRANSPOSED, NO, u, 2 * u, BT, hprev, 0, u, dA, 0, 3 * u, 0, out, 0, 3 * u); // h_prevᵀ·[dA_z dA_r]
     if (dN) gemm(TRANSPOSED, NO, u, u, BT, hprev, 0, u, dN, 0, u, 0, out, 2 * u, 3 * u); // h_prevᵀ·dN
     else gemm(TRANSPOSED, NO, u, u, BT, rh!, 0, u, dA, 2 * u, 3 * u, 0, out, 2 * u, 3 * u); // (r ⊙ h_prev)ᵀ·dA_h
