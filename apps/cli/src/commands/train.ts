@@ -23,7 +23,7 @@ import {
 import type { TrialConfig } from '@grugan/protocol';
 import { action, positiveInt, nonNegativeInt } from '../cli-error.js';
 import { buildTrialConfig } from '../config-load.js';
-import { createProgress } from '../progress.js';
+import { createProgress, type StepLosses } from '../progress.js';
 import { writeRunReport } from '../report/build-report.js';
 import { RUN_FILES, type TrainSummary } from '../run-files.js';
 import { generateSamples, sampleLabels, writeSamplesCsv } from '../samples.js';
@@ -67,6 +67,16 @@ async function reportLine(out: string): Promise<string> {
   }
 }
 
+/**
+ * The losses a progress line shows. TimeGAN's first two phases train no D or G (their D and G
+ * losses are reported as 0): show the phase and the loss it minimises instead.
+ */
+function stepLosses(m: StepMetrics): StepLosses {
+  if (m.extra.phase === 1 && m.extra.reconstruction !== undefined) return { phase: 'embedding: reconstruction', loss: m.extra.reconstruction };
+  if (m.extra.phase === 2 && m.extra.supervised !== undefined) return { phase: 'supervised: next-step', loss: m.extra.supervised };
+  return { dLoss: m.dLoss, gLoss: m.gLoss };
+}
+
 async function train(flags: TrainFlags): Promise<number> {
   const config: TrialConfig = await buildTrialConfig(flags);
   // Data before backend: bad input is reported before TF.js spends seconds loading.
@@ -98,7 +108,7 @@ async function train(flags: TrainFlags): Promise<number> {
   };
   const onStep = async (m: StepMetrics) => {
     pending.push(`${JSON.stringify({ ...m, time: new Date().toISOString() })}\n`);
-    progress.update(m.step, m.dLoss, m.gLoss);
+    progress.update(m.step, stepLosses(m));
     if (m.step % config.training.logEvery === 0) await flush();
   };
 

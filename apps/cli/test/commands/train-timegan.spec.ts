@@ -37,6 +37,10 @@ describe('grugan train --config (model.kind: timegan)', () => {
     const r = await runCli(['train', '--config', configPath, '--seed', '3', '--out', out, '--samples', '4']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/status\s+succeeded/);
+    // Progress lines (logEvery 2) name each pre-training phase and its loss, then D and G in the joint phase.
+    expect(r.stdout).toMatch(/^step 2\/6 embedding: reconstruction \d+\.\d{4} /m);
+    expect(r.stdout).toMatch(/^step 4\/6 supervised: next-step \d+\.\d{4} /m);
+    expect(r.stdout).toMatch(/^step 6\/6 D \d+\.\d{4} G \d+\.\d{4} /m);
 
     const config = TrialConfig.parse(JSON.parse(await readFile(join(out, 'config.json'), 'utf8')));
     expect(config.model.kind).toBe('timegan');
