@@ -22,6 +22,8 @@ export const StepMetricsLine = z.object({
   seconds: z.number().optional(),
   /** Every other loss term (dReal, dFake; TimeGAN's phase, aeLoss, supervised, ...). */
   extra: z.record(z.string(), z.number().nullable()).default({}),
+  /** Distribution metrics of generated vs held-out windows, on evaluation steps only. */
+  eval: z.record(z.string(), z.number().nullable()).optional(),
   time: z.string().optional(),
 });
 export type StepMetricsLine = z.infer<typeof StepMetricsLine>;

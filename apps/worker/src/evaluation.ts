@@ -1,14 +1,16 @@
 /**
  * A cheap in-training evaluation the worker runs every `evalEvery` steps, so a dashboard can
  * follow sample quality while a trial trains: the moment distance between generated sequences
- * and held-out real windows, in the scaled [0, 1] units the model sees. For each feature it
+ * and held-out real windows, in the scaled [0, 1] units the model sees, and the model package's
+ * distribution metrics on the same windows (marginal W1, autocorrelation and cross-correlation
+ * distances, MMD²: `marginal_w1`, `autocorrelation`, `cross_correlation`, `mmd2`). For each feature it
  * compares the mean and the standard deviation over all sequences and time steps, plus the
  * mean lag-1 autocorrelation (which a generator ignoring time would miss), and averages the
  * absolute differences. 0 means identical moments; it is a sanity signal, not the TimeGAN
  * discriminative / predictive scores (those train post-hoc classifiers and are too slow to
  * run inside a training loop).
  */
-import { Rng, type Trainer, type WindowedData } from '@grugan/model';
+import { Rng, distributionMetrics, type Trainer, type WindowedData } from '@grugan/model';
 
 /** Named scores of one evaluation (lower is better). */
 export type EvalScores = Record<string, number>;
@@ -69,5 +71,9 @@ export function evaluateMoments(trainer: Pick<Trainer, 'generate' | 'sampleNoise
   const fake = trainer.generate(noise, n, labels);
   const realMoments = featureMoments(real.windows, real.count, real.seqLen, real.features);
   const fakeMoments = featureMoments(fake, n, real.seqLen, real.features);
-  return { moment_distance: momentDistance(realMoments, fakeMoments) };
+  const scores: EvalScores = { moment_distance: momentDistance(realMoments, fakeMoments) };
+  if (n < 2) return scores; // the distribution metrics compare at least two windows a side
+  const synthetic: WindowedData = { windows: fake, count: n, seqLen: real.seqLen, features: real.features, columns: real.columns };
+  const d = distributionMetrics(real, synthetic, { mmd: { seed } });
+  return { ...scores, marginal_w1: d.marginalW1, autocorrelation: d.autocorrelation, cross_correlation: d.crossCorrelation, mmd2: d.mmd2 };
 }

@@ -70,6 +70,9 @@ describe('worker processes', () => {
     // The last step's report carries the final evaluation; earlier ones (evalEvery 0) do not.
     expect(metrics[3].metrics.moment_distance).toBeGreaterThanOrEqual(0);
     expect(metrics[0].metrics.moment_distance).toBeUndefined();
+    // ... and the distribution metrics on the same windows (MMD² is unbiased: it may dip below 0).
+    for (const k of ['marginal_w1', 'autocorrelation', 'cross_correlation']) expect(metrics[3].metrics[k]).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(metrics[3].metrics.mmd2)).toBe(true);
     const finals = reports.filter((r) => r.kind === 'final');
     expect(finals.map((f) => [f.rank, f.status, f.step]).sort()).toEqual([
       [0, 'succeeded', 20],

@@ -12,6 +12,7 @@ import {
   BatchSampler,
   captureTrainingState,
   createTrainer,
+  evaluateGenerator,
   prepareData,
   runTraining,
   saveCheckpoint,
@@ -99,6 +100,7 @@ async function train(flags: TrainFlags): Promise<number> {
     }).then(() => undefined);
 
   const total = config.training.steps;
+  const trainer = createTrainer(config, data.train.features); // model.kind: grugan or timegan
   const progress = createProgress(total, 0, config.training.logEvery);
   // Metrics are buffered and appended every logEvery steps: one write per step would cost more than a step.
   let pending: string[] = [];
@@ -106,8 +108,14 @@ async function train(flags: TrainFlags): Promise<number> {
     if (pending.length > 0) await appendFile(metricsPath, pending.join(''));
     pending = [];
   };
+  // One process holds the live weights: every evalEvery steps (and at the end) its step record also
+  // gets the distribution metrics of generated vs held-out windows. Ranks of --workers W do not report them.
+  const evalReal = data.test.count >= 2 ? data.test : data.train;
+  const evalEvery = config.training.evalEvery;
+  const evaluateAt = (step: number) => flags.workers === 1 && evalReal.count >= 2 && evalEvery > 0 && (step % evalEvery === 0 || step === total);
   const onStep = async (m: StepMetrics) => {
-    pending.push(`${JSON.stringify({ ...m, time: new Date().toISOString() })}\n`);
+    const evaluation = evaluateAt(m.step) ? { eval: evaluateGenerator(trainer, evalReal, { seed: config.seed }) } : {};
+    pending.push(`${JSON.stringify({ ...m, ...evaluation, time: new Date().toISOString() })}\n`);
     progress.update(m.step, stepLosses(m));
     if (m.step % config.training.logEvery === 0) await flush();
   };
@@ -119,7 +127,6 @@ async function train(flags: TrainFlags): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const started = performance.now();
-  const trainer = createTrainer(config, data.train.features); // model.kind: grugan or timegan
   let status: string;
   let step: number;
   let reason: string | undefined;

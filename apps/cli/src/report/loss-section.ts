@@ -3,7 +3,7 @@
  * trainer logged (`extra`: dReal/dFake for the GRU-GAN; for TimeGAN each phase's losses —
  * aeLoss and reconstruction in phase 1, supervised in phase 2, the joint terms in phase 3).
  * TimeGAN reports D and G loss as 0 before its joint phase, so only phase-3 steps are drawn
- * for them. Long runs are averaged into at most `MAX_POINTS` buckets per series, which both
+ * for them. Then the distribution metrics that `grugan train` logs at evaluation steps. Long runs are averaged into at most `MAX_POINTS` buckets per series, which both
  * bounds the SVG and smooths the GAN's step-to-step noise.
  */
 import type { MetricsLog, StepMetricsLine } from '../metrics-log.js';
@@ -67,6 +67,16 @@ export function lossSection(log: MetricsLog, modelKind: string, metricsPath: str
       id: 'loss-terms',
       spec: lossTermsSpec(points, terms, 'Loss terms'),
       caption: `Every other term in metrics.jsonl's extra field, each on its own scale${modelKind === 'timegan' ? ' over the phase(s) that log it' : ''}.`,
+    });
+  }
+  const evaluated = log.steps.filter((m) => m.eval !== undefined);
+  if (evaluated.length > 0) {
+    const metrics = [...new Set(evaluated.flatMap((m) => Object.keys(m.eval!)))];
+    const points = metrics.flatMap((k) => series(evaluated, k, (m) => m.eval![k]));
+    section.figures.push({
+      id: 'eval-during-training',
+      spec: lossTermsSpec(points, metrics, 'Distribution metrics during training'),
+      caption: `Generated vs held-out windows at ${evaluated.length} evaluation step(s) (every training.evalEvery steps and the last), in the scaled units the model trains on; lower is better.`,
     });
   }
   return section;

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
 
 /** Figures of a report with metrics, losses and enough windows for t-SNE, in page order. */
-const FIGURES = ['losses', 'loss-terms', 'sequences', 'histograms', 'pca', 'tsne'];
+// 'eval-during-training': train logs the distribution metrics at its last step (and every evalEvery).
+const FIGURES = ['losses', 'loss-terms', 'eval-during-training', 'sequences', 'histograms', 'pca', 'tsne'];
 
 let dir: string;
 let run: string;
@@ -83,7 +84,7 @@ describe('grugan report --run', () => {
     const r = await runCli(['report', '--run', run, '--out', out, '--samples', '20']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/warning/);
-    expect(r.stdout).toMatch(/^report {5}.*custom\.html \(6 figures, [\d.]+ s\)$/m);
+    expect(r.stdout).toMatch(new RegExp(`^report {5}.*custom\\.html \\(${FIGURES.length} figures, [\\d.]+ s\\)$`, 'm'));
     const html = await readFile(out, 'utf8');
     expect(html).toContain('20 real and 20 synthetic windows');
     expect(html).toMatch(/<td>discriminative score<\/td><td class="num">0\.\d{4} ± 0\.0000<\/td>/);
@@ -111,7 +112,7 @@ describe('grugan report --run', () => {
     const r = await runCli(['report', '--run', empty]);
     expect(r.code, r.stderr).toBe(0);
     const html = await readFile(join(empty, 'report.html'), 'utf8');
-    expect([...figures(html).keys()]).toEqual(FIGURES.slice(2));
+    expect([...figures(html).keys()]).toEqual(FIGURES.slice(3));
     expect(html).toContain('No training steps in');
   });
 });

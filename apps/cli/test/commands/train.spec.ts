@@ -15,7 +15,7 @@ beforeAll(async () => {
   tinyConfig = join(dir, 'tiny.yaml');
   await writeFile(
     tinyConfig,
-    ['data:', '  numSequences: 64', '  seqLen: 6', '  features: 3', 'model:', '  hiddenSize: 4', '  layers: 1', 'training:', '  batchSize: 8', '  logEvery: 2', ''].join('\n'),
+    ['data:', '  numSequences: 64', '  seqLen: 6', '  features: 3', 'model:', '  hiddenSize: 4', '  layers: 1', 'training:', '  batchSize: 8', '  logEvery: 2', '  evalEvery: 3', ''].join('\n'),
   );
 });
 afterAll(async () => {
@@ -48,6 +48,13 @@ describe('grugan train, sample, checkpoint diff', () => {
     const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(metrics.map((m) => m.step)).toEqual([1, 2, 3, 4]);
     for (const m of metrics) expect(Number.isFinite(m.dLoss) && Number.isFinite(m.gLoss)).toBe(true);
+    // Distribution metrics at every evalEvery (3) steps and at the last step, nowhere else.
+    expect(metrics.map((m) => m.eval !== undefined)).toEqual([false, false, true, true]);
+    for (const m of metrics.filter((x) => x.eval)) {
+      expect(Object.keys(m.eval).sort()).toEqual(['autocorrelation', 'crossCorrelation', 'marginalW1', 'mmd2']);
+      for (const v of Object.values(m.eval)) expect(Number.isFinite(v)).toBe(true);
+      expect(m.eval.marginalW1).toBeGreaterThan(0);
+    }
 
     const samples = parseCsv(await readFile(join(out, 'samples.csv'), 'utf8'));
     expect(Object.keys(samples)).toEqual(['sequence', 'step', 'feature0', 'feature1', 'feature2']);
