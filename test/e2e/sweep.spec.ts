@@ -69,7 +69,7 @@ function sweepBody(name: string) {
     name,
     base: {
       data: { path: csvPath, seqLen: 8, testFraction: 0.2 },
-      model: { hiddenSize: 4, layers: 1 },
+      model: { kind: 'grugan', hiddenSize: 4, layers: 1 },
       training: { batchSize: 16, steps: 60, logEvery: 5, evalEvery: 0, checkpointEvery: 10 },
       seed: 3,
     },

@@ -139,7 +139,7 @@ for (let k = 0; k < seeds; k++) {
     console.log('seed   steps   train s    disc.    pred.   real pred.   eval s');
     described = true;
   }
-  const trainer = createTrainer(config, real.features); // model.kind: grugan (default) or timegan
+  const trainer = createTrainer(config, real.features); // model.kind: timegan or grugan
   const sampler = new BatchSampler(scaled, { globalBatch: config.training.batchSize, seed, noiseDim: trainer.noiseDim });
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;

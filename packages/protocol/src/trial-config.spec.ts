@@ -18,8 +18,9 @@ describe('TrialConfig', () => {
     expect(text).toContain('loss.kind');
   });
 
-  it('defaults model.kind to the plain GRU-GAN and fills TimeGAN\'s weights for timegan', () => {
-    expect(TrialConfig.parse({}).model.kind).toBe('grugan');
+  it('defaults model.kind to TimeGAN and fills TimeGAN\'s weights', () => {
+    expect(TrialConfig.parse({}).model.kind).toBe('timegan');
+    expect(TrialConfig.parse({ model: { kind: 'grugan' } }).model.kind).toBe('grugan');
     const t = TrialConfig.parse({ model: { kind: 'timegan', timegan: { embeddingSteps: 5 } } }).model.timegan;
     expect(t).toEqual({ embeddingSteps: 5, gamma: 1, reconstructionWeight: 10, supervisedWeight: 100, momentWeight: 100, embedderSupervisedWeight: 0.1, generatorSteps: 2, dLossThreshold: 0.15 });
     expect(formatZodError(TrialConfig.safeParse({ model: { kind: 'rcgan' } }).error!)).toContain('model.kind');

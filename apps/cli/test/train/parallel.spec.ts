@@ -15,7 +15,7 @@ const STEPS = 20;
 // (12) splits evenly over 1, 2 and 3 ranks.
 const config = TrialConfig.parse({
   data: { dataset: 'sines', numSequences: 64, seqLen: 4, features: 3 },
-  model: { hiddenSize: 4, layers: 1 },
+  model: { kind: 'grugan', hiddenSize: 4, layers: 1 },
   training: { batchSize: 12, steps: STEPS, checkpointEvery: 0 },
   seed: 7,
 });

@@ -60,7 +60,7 @@ describe('trial routes', () => {
   it('generates samples in original units from a real checkpoint', async () => {
     const model = await import('@grugan/model');
     await model.selectBackend();
-    const config = TrialConfig.parse({ data: { dataset: 'sines', seqLen: 6, features: 2 }, model: { hiddenSize: 4, layers: 1 }, seed: 3 });
+    const config = TrialConfig.parse({ data: { dataset: 'sines', seqLen: 6, features: 2 }, model: { kind: 'grugan', hiddenSize: 4, layers: 1 }, seed: 3 });
     const trainer = new model.GanTrainer(config, 2);
     const ckpt = {
       config,

@@ -90,7 +90,7 @@ describe('TimeGAN schedule', () => {
 
   it('createTrainer builds the trainer model.kind names', () => {
     const tg = createTrainer(config(), F);
-    const plain = createTrainer(TrialConfig.parse({ model: { hiddenSize: 4, layers: 1 } }), F);
+    const plain = createTrainer(TrialConfig.parse({ model: { kind: 'grugan', hiddenSize: 4, layers: 1 } }), F);
     expect(tg).toBeInstanceOf(TimeGanTrainer);
     expect(plain).toBeInstanceOf(GanTrainer);
     expect(tg.noiseDim).toBe(F); // TimeGAN's z_dim = the data's dimension

@@ -40,7 +40,7 @@ function config(over: TrialConfigInput = {}): TrialConfig {
   return TrialConfig.parse({
     ...over,
     data: { path: csv, seqLen: 4, stride: 4, columns: ['x'], conditioning, ...over.data },
-    model: { hiddenSize: 8, layers: 1, ...over.model },
+    model: { kind: 'grugan', hiddenSize: 8, layers: 1, ...over.model },
     training: { batchSize: 32, ...over.training },
     seed: 3,
   });
