@@ -37,6 +37,11 @@ function panels(title: string, values: object[], field: string, order: string[],
   } as TopLevelSpec;
 }
 
+/** One panel of `width` × `height` over `values`. */
+function view(title: string, values: object[], width: number, height: number, spec: object): TopLevelSpec {
+  return { $schema: SCHEMA, title, width, height, data: { values }, ...spec } as TopLevelSpec;
+}
+
 /** One point of a loss curve. */
 export interface LossPoint {
   step: number;
@@ -47,19 +52,14 @@ export interface LossPoint {
 
 /** D and G loss against step, one line each. */
 export function lossCurveSpec(points: LossPoint[], title: string): TopLevelSpec {
-  return {
-    $schema: SCHEMA,
-    title,
-    width: 640,
-    height: 260,
-    data: { values: points },
+  return view(title, points, 640, 260, {
     mark: { type: 'line', strokeWidth: 1.5, clip: true },
     encoding: {
       x: { field: 'step', type: 'quantitative', title: 'step', axis: { tickMinStep: 1 } },
       y: { field: 'value', type: 'quantitative', title: 'loss', scale: { zero: false } },
       color: { field: 'series', type: 'nominal', title: null, scale: { range: ['#ff7f0e', '#2ca02c'] }, legend: { orient: 'top' } },
     },
-  };
+  });
 }
 
 /** Every other loss term in its own panel (scales differ by orders of magnitude). */
@@ -128,12 +128,7 @@ export interface ScatterPoint {
 
 /** A 2-D embedding of real and synthetic windows (PCA or t-SNE), TimeGAN's Figure 3 style. */
 export function embeddingScatterSpec(points: ScatterPoint[], title: string, axes: [string, string]): TopLevelSpec {
-  return {
-    $schema: SCHEMA,
-    title,
-    width: 360,
-    height: 320,
-    data: { values: points },
+  return view(title, points, 360, 320, {
     // TimeGAN draws with alpha 0.2; a little more keeps a few hundred points visible.
     mark: { type: 'circle', size: 18, opacity: 0.35 },
     encoding: {
@@ -141,5 +136,5 @@ export function embeddingScatterSpec(points: ScatterPoint[], title: string, axes
       y: { field: 'y', type: 'quantitative', title: axes[1], scale: { zero: false } },
       color: sideColor,
     },
-  };
+  });
 }
