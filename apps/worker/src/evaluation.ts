@@ -10,7 +10,7 @@
  * discriminative / predictive scores (those train post-hoc classifiers and are too slow to
  * run inside a training loop).
  */
-import { Rng, distributionMetrics, type Trainer, type WindowedData } from '@grugan/model';
+import { distributionMetrics, generateLike, type Trainer, type WindowedData } from '@grugan/model';
 
 /** Named scores of one evaluation (lower is better). */
 export type EvalScores = Record<string, number>;
@@ -63,17 +63,13 @@ export function momentDistance(real: ReturnType<typeof featureMoments>, fake: Re
  */
 export function evaluateMoments(trainer: Pick<Trainer, 'generate' | 'sampleNoise' | 'noiseDim' | 'conditionDim'>, test: WindowedData, fallback: WindowedData, seed: number, maxSamples = 256): EvalScores {
   const real = test.count > 0 ? test : fallback;
-  const n = Math.min(maxSamples, real.count);
-  if (n === 0) return {};
-  const noise = trainer.sampleNoise(new Rng(seed, 'evaluation'), n, real.seqLen);
-  // Conditional models generate for the held-out windows' own labels, so both sides have the same mix.
-  const labels = trainer.conditionDim > 0 && real.labels ? real.labels.subarray(0, n) : undefined;
-  const fake = trainer.generate(noise, n, labels);
+  if (Math.min(maxSamples, real.count) === 0) return {};
+  const synthetic = generateLike(trainer, real, { seed, maxSamples });
+  const n = synthetic.count;
   const realMoments = featureMoments(real.windows, real.count, real.seqLen, real.features);
-  const fakeMoments = featureMoments(fake, n, real.seqLen, real.features);
+  const fakeMoments = featureMoments(synthetic.windows, n, real.seqLen, real.features);
   const scores: EvalScores = { moment_distance: momentDistance(realMoments, fakeMoments) };
   if (n < 2) return scores; // the distribution metrics compare at least two windows a side
-  const synthetic: WindowedData = { windows: fake, count: n, seqLen: real.seqLen, features: real.features, columns: real.columns };
   const d = distributionMetrics(real, synthetic, { mmd: { seed } });
   return { ...scores, marginal_w1: d.marginalW1, autocorrelation: d.autocorrelation, cross_correlation: d.crossCorrelation, mmd2: d.mmd2 };
 }

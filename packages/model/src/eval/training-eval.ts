@@ -16,17 +16,28 @@ export interface TrainingEvalOptions {
   maxSamples?: number;
 }
 
+/**
+ * Up to `maxSamples` generated windows shaped like `real`'s, from the seeded noise: the synthetic
+ * side of a training evaluation (the worker scores its moment distance on the same windows).
+ */
+export function generateLike(
+  trainer: Pick<Trainer, 'generate' | 'sampleNoise' | 'conditionDim'>,
+  real: WindowedData,
+  opts: TrainingEvalOptions,
+): WindowedData {
+  const n = Math.min(opts.maxSamples ?? 500, real.count);
+  const noise = trainer.sampleNoise(new Rng(opts.seed, 'evaluation'), n, real.seqLen);
+  // Conditional models generate for real windows' own labels, so both sides have the same mix.
+  const labels = trainer.conditionDim > 0 && real.labels ? real.labels.subarray(0, n) : undefined;
+  const windows = trainer.generate(noise, n, labels);
+  return { windows, count: n, seqLen: real.seqLen, features: real.features, columns: real.columns };
+}
+
 /** Generates windows like `real`'s and scores them against `real` (e.g. the held-out split). */
 export function evaluateGenerator(
   trainer: Pick<Trainer, 'generate' | 'sampleNoise' | 'conditionDim'>,
   real: WindowedData,
   opts: TrainingEvalOptions,
 ): DistributionMetrics {
-  const n = Math.min(opts.maxSamples ?? 500, real.count);
-  const noise = trainer.sampleNoise(new Rng(opts.seed, 'evaluation'), n, real.seqLen);
-  // Conditional models generate for real windows' own labels, so both sides have the same mix.
-  const labels = trainer.conditionDim > 0 && real.labels ? real.labels.subarray(0, n) : undefined;
-  const windows = trainer.generate(noise, n, labels);
-  const synthetic: WindowedData = { windows, count: n, seqLen: real.seqLen, features: real.features, columns: real.columns };
-  return distributionMetrics(real, synthetic, { mmd: { seed: opts.seed } });
+  return distributionMetrics(real, generateLike(trainer, real, opts), { mmd: { seed: opts.seed } });
 }
