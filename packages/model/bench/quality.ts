@@ -24,6 +24,8 @@
  * Usage: npm run bench:quality -- --dataset sines|stocks [--budget-minutes 10] [--seeds 3]
  *   [--steps 2000] [--iterations-disc 2000] [--iterations-pred 5000] [--data PATH] [--backend wasm]
  *   [--kind timegan|grugan]   (timegan: BEST_CONFIG; grugan: the TrialConfig defaults)
+ *   [--first-seed 42]         (seeds first-seed, first-seed + 1, …: separate processes can share the seeds)
+ *   [--set optimizer.beta1=0.9 ...]  (TrialConfig fields by dotted path, over the configuration; numbers parsed)
  * Stocks default to `stock_data.csv` of the shared data sets (`../shared/datasets/` beside the
  * repository, or $GRUGAN_DATASETS_DIR); --data overrides.
  */
@@ -66,6 +68,8 @@ const { values: args } = parseArgs({
     data: { type: 'string' },
     backend: { type: 'string' },
     kind: { type: 'string' },
+    'first-seed': { type: 'string', default: '42' },
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -91,6 +95,31 @@ const BEST_CONFIG = {
 const kind = args.kind ?? 'timegan';
 if (kind !== 'timegan' && kind !== 'grugan') throw new Error(`--kind must be timegan or grugan, got ${args.kind}`);
 
+/** `--set a.b=v` as a nested object ({ a: { b: v } }); v is a number where it reads as one. */
+function overrides(pairs: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--set takes path=value, got "${pair}"`);
+    const path = pair.slice(0, eq).split('.');
+    const raw = pair.slice(eq + 1);
+    let node = out;
+    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1]] = raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  }
+  return out;
+}
+
+/** Deep merge of plain objects (b wins). */
+function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = v && typeof v === 'object' && prev && typeof prev === 'object' ? merge(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
 /** The measured configuration with the seed, the step count and TimeGAN's data handling. */
 function configFor(seed: number): TrialConfig {
   const data =
@@ -99,7 +128,7 @@ function configFor(seed: number): TrialConfig {
       : { path: args.data ?? findSharedDataset('stock_data.csv', { from: REPO_ROOT }), reverse: true, seqLen: 24, stride: 1, scaling: 'minmax' as const, testFraction: 0 };
   const base = kind === 'timegan' ? BEST_CONFIG : { model: { kind }, training: {} };
   const steps = args.steps ? { steps: Math.round(positive('steps', args.steps)) } : {};
-  return TrialConfig.parse({ seed, data, model: base.model, training: { ...base.training, ...steps } });
+  return TrialConfig.parse(merge({ seed, data, model: base.model, training: { ...base.training, ...steps } }, overrides(args.set)));
 }
 
 /** `n` generated windows (scaled units), in chunks to bound memory. */
@@ -127,7 +156,7 @@ const backend = await selectBackend(args.backend);
 const results: SeedResult[] = [];
 let described = false;
 for (let k = 0; k < seeds; k++) {
-  const seed = 42 + k;
+  const seed = Math.round(Number(args['first-seed'])) + k;
   const config = configFor(seed);
   const { train: scaled, scaler } = await prepareData(config.data, seed);
   // TimeGAN's units for the scores (see the file comment).
@@ -135,6 +164,7 @@ for (let k = 0; k < seeds; k++) {
   const real: WindowedData = { ...scaled, windows: toEvalUnits(scaled.windows) };
   if (!described) {
     console.log(`dataset ${dataset}: ${real.count} windows x ${real.seqLen} steps x ${real.features} features; backend ${backend}`);
+    if (args.set.length > 0) console.log(`overrides: ${args.set.join(' ')}`);
     console.log(`${kind === 'timegan' ? 'best measured' : 'default'} ${config.model.kind} config (hidden ${config.model.hiddenSize}, ${config.model.layers} layers), up to ${config.training.steps} steps or ${(budgetSeconds / 60).toFixed(2)} min of training per seed; eval ${iterationsDisc} / ${iterationsPred} iterations`);
     console.log('seed   steps   train s    disc.    pred.   real pred.   eval s');
     described = true;

@@ -12,8 +12,12 @@
  *   fused-ts         wasm backend, the fused op, TypeScript kernel
  *   fused-wasm       wasm backend, the fused op, WebAssembly SIMD kernel (GRUGAN_GRU_THREADS threads)
  *   fused-wasm-1t    the same on one thread
- *   fused-native     wasm backend, the fused op, native kernel (C on OpenBLAS, GRUGAN_GRU_THREADS BLAS threads)
+ *   fused-native     wasm backend, the fused op, native kernel (C on OpenBLAS, GRUGAN_GRU_THREADS BLAS threads),
+ *                    with OpenBLAS' AVX-512 kernels where the CPU has them, even over an OPENBLAS_CORETYPE
+ *                    in the environment (GRUGAN_OPENBLAS_CORETYPE=auto)
  *   fused-native-1t  the same on one BLAS thread
+ *   fused-native-own-core  fused-native with the kernels OpenBLAS picks itself or OPENBLAS_CORETYPE names
+ *                    (GRUGAN_OPENBLAS_CORETYPE=off; src/gru/fused/native/blas-core.ts says why we name AVX-512 ones)
  *   tensorflow       tfjs-node (composite GRU), where `npm run setup:tensorflow` installed it
  *   torch            the peer (2 threads, its default), when `python3 -c "import torch"` works
  *                    (PEER_PY overrides python3); torch-1t: the peer on 1 thread
@@ -44,8 +48,9 @@ const ROWS: Record<string, { backend: string; env: Record<string, string> }> = {
   'fused-ts': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'ts' } },
   'fused-wasm': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'wasm' } },
   'fused-wasm-1t': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'wasm', GRUGAN_GRU_THREADS: '1' } },
-  'fused-native': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'native' } },
-  'fused-native-1t': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'native', GRUGAN_GRU_THREADS: '1' } },
+  'fused-native': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'native', GRUGAN_OPENBLAS_CORETYPE: 'auto' } },
+  'fused-native-1t': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'native', GRUGAN_GRU_THREADS: '1', GRUGAN_OPENBLAS_CORETYPE: 'auto' } },
+  'fused-native-own-core': { backend: 'wasm', env: { GRUGAN_GRU_KERNEL: 'fused', GRUGAN_GRU_IMPL: 'native', GRUGAN_OPENBLAS_CORETYPE: 'off' } },
   tensorflow: { backend: 'tensorflow', env: {} },
 };
 /** The peer at 2 threads (its default, like fused-wasm) and at 1 (like fused-wasm-1t). */
@@ -59,6 +64,8 @@ interface RowResult {
   seconds: number;
   tensorsFlat?: boolean;
   error?: string;
+  /** The BLAS build and kernels a native row ran on (OpenBLAS' config: version, core type). */
+  blas?: string;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -105,7 +112,8 @@ async function child(row: string, c: BenchConfig, seconds: number, minIters: num
     iterations++;
   }
   const elapsed = (performance.now() - t0) / 1000;
-  return { itPerSec: iterations / elapsed, iterations, seconds: elapsed, tensorsFlat: tf.memory().numTensors === tensors };
+  const blas = ROWS[row].env.GRUGAN_GRU_IMPL === 'native' ? (await import('../src/gru/fused/native/addon.js')).nativeAddon().blasInfo() : undefined;
+  return { itPerSec: iterations / elapsed, iterations, seconds: elapsed, tensorsFlat: tf.memory().numTensors === tensors, blas };
 }
 
 /** The line of a child's output that says what went wrong: the first error line, else the last line. */
@@ -215,6 +223,10 @@ async function main(): Promise<void> {
       else console.log(`${dims}${row.padEnd(17)}${itPerSec.toFixed(3).padStart(8)}${(1000 / itPerSec).toFixed(1).padStart(12)}${String(iterations).padStart(8)}`);
     }
   }
+
+  const blasOf = new Map<string, string>();
+  for (const name of configs) for (const [row, rs] of Object.entries(results[name])) for (const r of rs) if (r.blas) blasOf.set(row, r.blas);
+  for (const [row, blas] of blasOf) console.log(`${row}: ${blas}`);
 
   console.log('\nratios (it/s ÷ it/s; goals: fused ÷ torch ≥ 1.5 on S and M, ≥ 1.0 on L)');
   const rate = (name: string, row: string) => table.find((t) => t.config === name && t.row === row)?.itPerSec ?? NaN;

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { PreparedData, StepMetrics, TrainerState } from '@grugan/model';
+import { preloadNativeBlas, type PreparedData, type StepMetrics, type TrainerState } from '@grugan/model';
 import type { TrialConfig, WireFormat } from '@grugan/protocol';
 import type { FromRank, RankJob, ToRank } from './parallel-messages.js';
 
@@ -97,6 +97,8 @@ export async function trainParallel(opts: TrainParallelOptions): Promise<TrainPa
     checkpointEvery: opts.onCheckpoint ? (opts.checkpointEvery ?? opts.config.training.checkpointEvery) : 0,
     initialState: opts.initialState,
   };
+  // OpenBLAS must first load here, on the main thread, to get the kernels blas-core.ts names.
+  preloadNativeBlas();
   const workers = Array.from({ length: W }, (_, rank) => startRankThread({ ...base, rank }));
   const exited = workers.map((w) => new Promise((r) => w.once('exit', r)));
   const stopAll = () => workers.forEach((w) => w.postMessage({ type: 'stop' } satisfies ToRank));

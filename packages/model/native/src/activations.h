@@ -12,10 +12,10 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Loops that run per gate element get an AVX2 copy picked at load time (an ifunc), so the
+/* Loops that run per gate element get AVX-512 and AVX2 copies picked at load time (an ifunc), so the
  * binary needs no -march flag and still runs on any x86-64; elsewhere they compile as is. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define GRUGAN_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#define GRUGAN_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define GRUGAN_VECTOR_CLONES
 #endif

@@ -8,12 +8,18 @@
  *   columnSums(rows, cols, m, off, ld, out, outOff)   out[outOff + j] = sum_i m[off + i ld + j]
  *   setThreads(n)                                      BLAS threads for the calls that follow
  *   blasInfo() -> string                               the BLAS build and its thread count
+ *   keepFreedMemory(mmapBytes, trimBytes) -> boolean   glibc malloc: serve blocks under mmapBytes from
+ *                                                      the heap, keep up to trimBytes of freed memory
+ *                                                      (false where the C library is not glibc)
  * Every call is synchronous on the caller's thread, on Float32Arrays the caller owns; sizes are
  * checked against the arrays' lengths before any pointer is used.
  */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "args.h"
 #include "gru.h"
@@ -160,6 +166,29 @@ static napi_value blas_info_js(napi_env env, napi_callback_info info) {
   return s;
 }
 
+/* Why: V8 allocates each large ArrayBuffer with calloc, which glibc serves with a fresh mmap (and
+ * returns with munmap, or trims from the heap top) once it is over its thresholds. A training
+ * iteration allocates and frees the same tens of megabytes of Float32Arrays every step (gate
+ * values, gradients, copies in and out of the wasm heap), so every step paid the page faults of
+ * first touch again: 12 % of an M iteration's samples in the kernel's fault path (perf), and
+ * 3.85 -> 4.98 it/s with these thresholds raised (bench/RESULTS.md). Process-wide, so the caller
+ * decides (GRUGAN_KEEP_FREED_MEMORY=off leaves glibc's defaults). */
+static napi_value keep_freed_memory_js(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_read(env, info, 2, &a)) return NULL;
+  const int mmap_bytes = args_int(&a, 0, "mmapBytes"), trim_bytes = args_int(&a, 1, "trimBytes");
+  if (a.failed) return NULL;
+  int ok = 0;
+#ifdef __GLIBC__
+  ok = mallopt(M_MMAP_THRESHOLD, mmap_bytes) == 1 && mallopt(M_TRIM_THRESHOLD, trim_bytes) == 1;
+#else
+  (void)mmap_bytes, (void)trim_bytes;
+#endif
+  napi_value result;
+  napi_get_boolean(env, ok, &result);
+  return result;
+}
+
 /* Context-aware (NAPI_MODULE_INIT): safe to load in several worker threads of one process. */
 NAPI_MODULE_INIT() {
   const napi_property_descriptor fns[] = {
@@ -169,6 +198,7 @@ NAPI_MODULE_INIT() {
       {"columnSums", NULL, column_sums_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"blasInfo", NULL, blas_info_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"keepFreedMemory", NULL, keep_freed_memory_js, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
   return exports;

@@ -5,6 +5,7 @@ export {
   configureGruKernel,
   gruKernelConfig,
   resolveFusedImpl,
+  preloadNativeBlas,
   GruKernelError,
   GRU_KERNEL_ENV,
   GRU_IMPL_ENV,

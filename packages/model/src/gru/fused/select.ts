@@ -20,7 +20,7 @@ import { FUSED_GRU_BACKENDS } from './op.js';
 import { tsGruKernel } from './ts-kernel.js';
 import type { GruKernel } from './types.js';
 import { registerNativeBatchMatMul } from '../../ops/native-batch-matmul.js';
-import { nativeAddon } from './native/addon.js';
+import { keepFreedMemory, nativeAddon, nativeAddonUnavailable } from './native/addon.js';
 import { createNativeGruKernel } from './native/native-kernel.js';
 import { createWasmGruKernel } from './wasm/wasm-kernel.js';
 
@@ -62,6 +62,7 @@ const loaders: Record<string, (threads: number) => GruKernel> = {
   native: (threads) => {
     const kernel = createNativeGruKernel(threads);
     registerNativeBatchMatMul(nativeAddon());
+    keepFreedMemory(nativeAddon());
     return kernel;
   },
   wasm: createWasmGruKernel,
@@ -136,6 +137,17 @@ export function resolveFusedImpl(config: GruKernelConfig = gruKernelConfig()): G
   }
   warnOnce(failures, 'ts');
   return tsGruKernel;
+}
+
+/**
+ * Loads the native addon, and with it OpenBLAS, in this thread when the GRU kernel configuration
+ * may use it (quietly: a failure surfaces where the kernel is chosen). Call it on the main thread
+ * before starting worker threads that train: OpenBLAS picks its kernels from the environment when
+ * it first loads (native/blas-core.ts), and what a worker thread writes to `process.env` never
+ * reaches the process' environment.
+ */
+export function preloadNativeBlas(config: GruKernelConfig = gruKernelConfig()): void {
+  if (config.mode !== 'composite' && (config.impl === 'auto' || config.impl === 'native')) nativeAddonUnavailable();
 }
 
 let warned = false;

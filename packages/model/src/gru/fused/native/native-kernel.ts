@@ -17,10 +17,12 @@ const TRANSPOSED = 1;
 /**
  * Below this many flops in one step's recurrent product (2·B·u·3u), a layer runs on one BLAS
  * thread: waking a second thread costs more than it saves. Measured with `npm run bench:speed`
- * on 2 cores: S (B 128, u 24: 0.44 MFLOP) 23.3 it/s on one thread vs 16.3 on two; M (6.3 MFLOP)
- * equal; L (50 MFLOP) 0.45 vs 0.29 it/s — two threads win.
+ * on 2 cores (bench/RESULTS.md): S (B 128, u 24: 0.44 MFLOP) 23.3 it/s on one thread vs 16.3 on
+ * two; M (6.3 MFLOP; 12.6 in the discriminator step, which runs real and fake as one batch) 2.38
+ * vs 2.19 with OpenBLAS' AVX2 kernels and 3.53 vs 2.73 with its AVX-512 ones; L (50 MFLOP) 0.45
+ * vs 0.29 it/s — two threads win there.
  */
-const ONE_THREAD_BELOW_FLOPS = 2 ** 21;
+const ONE_THREAD_BELOW_FLOPS = 2 ** 24;
 
 /** BLAS threads for a layer of this shape, at most `max`. */
 export function blasThreadsFor(shape: Pick<GruShape, 'batch' | 'units'>, max: number): number {
