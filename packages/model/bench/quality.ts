@@ -3,8 +3,9 @@
  * (Yoon, Jarrett & van der Schaar, NeurIPS 2019, Table 2), on the paper's `sines` or `stocks` data.
  *
  * The best configuration is `BEST_CONFIG` below: TimeGAN with the paper's 24 hidden units and 3
- * layers, 10 000 steps (it beat the plain GRU-GAN default by a wide margin on sines: discriminative
- * 0.17-0.20 against 0.50, see the model README). `--kind grugan` measures the plain default instead.
+ * layers, 24 000 steps, which a 60-minute budget cuts at about 22 000 when three seeds share 2 cores
+ * (discriminative 0.075 ± 0.043 on sines, against 0.180 at 10 000 steps and 0.49 for the plain
+ * GRU-GAN default; bench/QUALITY.md). `--kind grugan` measures the plain default instead.
  *
  * Per seed: train that configuration (only the seed and the data differ) until its step
  * count or the time budget runs out, generate as many windows as the real data has, and compute
@@ -89,7 +90,7 @@ const iterationsPred = Math.round(positive('iterations-pred', args['iterations-p
 /** The best configuration measured (the same as examples/timegan-sines.yaml); see the file comment. */
 const BEST_CONFIG = {
   model: { kind: 'timegan', hiddenSize: 24, layers: 3 },
-  training: { batchSize: 128, steps: 10_000 },
+  training: { batchSize: 128, steps: 24_000 },
 } as const;
 
 const kind = args.kind ?? 'timegan';

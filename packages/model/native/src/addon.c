@@ -171,7 +171,7 @@ static napi_value blas_info_js(napi_env env, napi_callback_info info) {
  * iteration allocates and frees the same tens of megabytes of Float32Arrays every step (gate
  * values, gradients, copies in and out of the wasm heap), so every step paid the page faults of
  * first touch again: 12 % of an M iteration's samples in the kernel's fault path (perf), and
- * 3.85 -> 4.98 it/s with these thresholds raised (bench/RESULTS.md). Process-wide, so the caller
+ * 4.1 -> 4.8 it/s with these thresholds raised (bench/RESULTS.md). Process-wide, so the caller
  * decides (GRUGAN_KEEP_FREED_MEMORY=off leaves glibc's defaults). */
 static napi_value keep_freed_memory_js(napi_env env, napi_callback_info info) {
   Args a;

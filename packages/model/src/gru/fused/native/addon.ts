@@ -47,7 +47,7 @@ const TRIM_THRESHOLD_BYTES = 512 << 20;
 
 /**
  * Makes glibc keep the memory a training loop frees and allocates again every step, instead of
- * returning it to the system and faulting it back in (measured: M 3.85 → 4.98 it/s). Process-wide;
+ * returning it to the system and faulting it back in (measured: M 4.1 → 4.8 it/s). Process-wide;
  * called when the native GRU kernel is chosen, unless GRUGAN_KEEP_FREED_MEMORY=off. The process
  * then keeps up to 512 MiB of freed heap, and blocks under 32 MiB are no longer mmapped.
  */
