@@ -27,6 +27,8 @@
  *   [--kind timegan|grugan]   (timegan: BEST_CONFIG; grugan: the TrialConfig defaults)
  *   [--first-seed 42]         (seeds first-seed, first-seed + 1, …: separate processes can share the seeds)
  *   [--set optimizer.beta1=0.9 ...]  (TrialConfig fields by dotted path, over the configuration; numbers parsed)
+ *   [--ema 0.99,0.999]        (also score samples drawn with exponential moving averages of the weights over the
+ *                              adversarial iterations, one per decay)
  * Stocks default to `stock_data.csv` of the shared data sets (`../shared/datasets/` beside the
  * repository, or $GRUGAN_DATASETS_DIR); --data overrides.
  */
@@ -45,6 +47,8 @@ import {
   prepareData,
   runTraining,
   selectBackend,
+  WeightAverage,
+  type StepMetrics,
   type WindowedData,
 } from '../src/index.js';
 
@@ -71,6 +75,7 @@ const { values: args } = parseArgs({
     kind: { type: 'string' },
     'first-seed': { type: 'string', default: '42' },
     set: { type: 'string', multiple: true, default: [] },
+    ema: { type: 'string', default: '' },
   },
 });
 
@@ -86,6 +91,9 @@ const budgetSeconds = positive('budget-minutes', args['budget-minutes']) * 60;
 const seeds = Math.round(positive('seeds', args.seeds));
 const iterationsDisc = Math.round(positive('iterations-disc', args['iterations-disc']));
 const iterationsPred = Math.round(positive('iterations-pred', args['iterations-pred']));
+/** Decays of the weight averages scored beside the last iterate (`--ema 0.999,0.9999`). */
+const emaDecays = args.ema === '' ? [] : args.ema.split(',').map(Number);
+for (const d of emaDecays) if (!(d > 0 && d < 1)) throw new Error(`--ema takes decays in (0, 1), comma-separated; got ${args.ema}`);
 
 /** The best configuration measured (the same as examples/timegan-sines.yaml); see the file comment. */
 const BEST_CONFIG = {
@@ -145,6 +153,8 @@ function generate(trainer: ReturnType<typeof createTrainer>, n: number, seqLen: 
 
 interface SeedResult {
   seed: number;
+  /** Which weights sampled: the last iterate or a weight average (`ema 0.999`). */
+  weights: string;
   steps: number;
   trainSeconds: number;
   discriminative: number;
@@ -167,38 +177,60 @@ for (let k = 0; k < seeds; k++) {
     console.log(`dataset ${dataset}: ${real.count} windows x ${real.seqLen} steps x ${real.features} features; backend ${backend}`);
     if (args.set.length > 0) console.log(`overrides: ${args.set.join(' ')}`);
     console.log(`${kind === 'timegan' ? 'best measured' : 'default'} ${config.model.kind} config (hidden ${config.model.hiddenSize}, ${config.model.layers} layers), up to ${config.training.steps} steps or ${(budgetSeconds / 60).toFixed(2)} min of training per seed; eval ${iterationsDisc} / ${iterationsPred} iterations`);
-    console.log('seed   steps   train s    disc.    pred.   real pred.   eval s');
+    console.log('seed  weights       steps   train s    disc.    pred.   real pred.   eval s');
     described = true;
   }
   const trainer = createTrainer(config, real.features); // model.kind: timegan or grugan
   const sampler = new BatchSampler(scaled, { globalBatch: config.training.batchSize, seed, noiseDim: trainer.noiseDim });
+  // Weight averages, scored beside the last iterate with the same noise. They start with the
+  // adversarial phase (TimeGAN's phase 3): before it the generator has not trained at all.
+  let averages: WeightAverage[] = [];
+  const onStep = emaDecays.length === 0 ? undefined : (m: StepMetrics) => {
+    if (m.extra?.phase !== undefined && m.extra.phase !== 3) return;
+    const w = trainer.getWeights();
+    if (averages.length === 0) averages = emaDecays.map((d) => new WeightAverage(d, w));
+    else for (const a of averages) a.update(w);
+  };
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  const run = await runTraining({ trainer, sampler, steps: config.training.steps, shouldStop: () => elapsed() > budgetSeconds });
+  const run = await runTraining({ trainer, sampler, steps: config.training.steps, onStep, shouldStop: () => elapsed() > budgetSeconds });
   const trainSeconds = elapsed();
   if (run.status === 'diverged') trainer.setState(run.lastGoodState!);
-  const synthetic: WindowedData = { ...real, windows: toEvalUnits(generate(trainer, real.count, real.seqLen, seed)) };
+  const { average: own, ...last } = trainer.getState();
+  // The last iterate, the trainer's own average (training.emaDecay > 0), then those of --ema.
+  const variants = [
+    { label: 'last', state: last },
+    ...(own ? [{ label: `ema ${own.decay}`, state: { ...last, weights: { ...last.weights, ...own.weights } } }] : []),
+    ...averages.filter((a) => a.decay !== own?.decay).map((a) => ({ label: `ema ${a.decay}`, state: { ...last, weights: a.weights() } })),
+  ];
+  let realPredictive: number | undefined;
+  for (const v of variants) {
+    trainer.setState(v.state);
+    const synthetic: WindowedData = { ...real, windows: toEvalUnits(generate(trainer, real.count, real.seqLen, seed)) };
+    const evalStarted = performance.now();
+    const discriminative = discriminativeScore(real, synthetic, { iterations: iterationsDisc, seed }).score;
+    const predictive = predictiveScore(synthetic, real, { iterations: iterationsPred, seed }).mae;
+    realPredictive ??= predictiveScore(real, real, { iterations: iterationsPred, seed }).mae;
+    const r: SeedResult = { seed, weights: v.label, steps: run.step, trainSeconds, discriminative, predictive, realPredictive, evalSeconds: (performance.now() - evalStarted) / 1000 };
+    results.push(r);
+    console.log(
+      `${String(seed).padEnd(6)}${v.label.padEnd(12)}${String(r.steps).padStart(7)}${r.trainSeconds.toFixed(0).padStart(10)}${r.discriminative.toFixed(4).padStart(9)}` +
+        `${r.predictive.toFixed(4).padStart(9)}${r.realPredictive.toFixed(4).padStart(13)}${r.evalSeconds.toFixed(0).padStart(9)}${run.status === 'succeeded' ? '' : `  (${run.status})`}`,
+    );
+  }
   trainer.dispose();
-
-  const evalStarted = performance.now();
-  const discriminative = discriminativeScore(real, synthetic, { iterations: iterationsDisc, seed }).score;
-  const predictive = predictiveScore(synthetic, real, { iterations: iterationsPred, seed }).mae;
-  const realPredictive = predictiveScore(real, real, { iterations: iterationsPred, seed }).mae;
-  const r: SeedResult = { seed, steps: run.step, trainSeconds, discriminative, predictive, realPredictive, evalSeconds: (performance.now() - evalStarted) / 1000 };
-  results.push(r);
-  console.log(
-    `${String(seed).padEnd(5)}${String(r.steps).padStart(7)}${r.trainSeconds.toFixed(0).padStart(10)}${r.discriminative.toFixed(4).padStart(9)}` +
-      `${r.predictive.toFixed(4).padStart(9)}${r.realPredictive.toFixed(4).padStart(13)}${r.evalSeconds.toFixed(0).padStart(9)}${run.status === 'succeeded' ? '' : `  (${run.status})`}`,
-  );
 }
 
-const summary = (pick: (r: SeedResult) => number) => {
-  const { mean, std } = meanStd(results.map(pick));
-  return `${mean.toFixed(3)} ± ${std.toFixed(3)}`;
-};
 const p = PUBLISHED[dataset];
-console.log(`\n${dataset}, ${seeds} seed(s)         this repo (mean ± std) TimeGAN (published)`);
-console.log(`discriminative score       ${summary((r) => r.discriminative).padEnd(22)}${p.discriminative[0]} ± ${p.discriminative[1]}`);
-console.log(`predictive score           ${summary((r) => r.predictive).padEnd(22)}${p.predictive[0]} ± ${p.predictive[1]}`);
-console.log(`predictive, real data      ${summary((r) => r.realPredictive).padEnd(22)}${p.realPredictive}`);
+for (const label of [...new Set(results.map((r) => r.weights))]) {
+  const rows = results.filter((r) => r.weights === label);
+  const summary = (pick: (r: SeedResult) => number) => {
+    const { mean, std } = meanStd(rows.map(pick));
+    return `${mean.toFixed(3)} ± ${std.toFixed(3)}`;
+  };
+  console.log(`\n${dataset}, ${seeds} seed(s), ${label.padEnd(9)} this repo (mean ± std) TimeGAN (published)`);
+  console.log(`discriminative score       ${summary((r) => r.discriminative).padEnd(22)}${p.discriminative[0]} ± ${p.discriminative[1]}`);
+  console.log(`predictive score           ${summary((r) => r.predictive).padEnd(22)}${p.predictive[0]} ± ${p.predictive[1]}`);
+  console.log(`predictive, real data      ${summary((r) => r.realPredictive).padEnd(22)}${p.realPredictive}`);
+}
 console.log('lower is better; "predictive, real data" trains and tests on the real windows (the floor).');

@@ -67,6 +67,15 @@ export interface AdamState {
   v: NamedArrays;
 }
 
+/** An exponential moving average of the weights (`WeightAverage`). */
+export interface WeightAverageState {
+  decay: number;
+  /** Updates folded in so far (the warm-up decay depends on it). */
+  updates: number;
+  /** The averaged values, keyed like the parameters. */
+  weights: NamedArrays;
+}
+
 /** How a training run stands. */
 export type TrainingStatus = 'running' | 'succeeded' | 'diverged';
 
@@ -81,4 +90,6 @@ export interface TrainerState {
   /** Named random streams (noise, batch sampling, ...). */
   rng: Record<string, RngState>;
   status: TrainingStatus;
+  /** The weight average samples are drawn with (`training.emaDecay` > 0, once averaging has begun). */
+  average?: WeightAverageState;
 }

@@ -10,11 +10,13 @@ import { TrialConfig } from './trial-config.js';
 /** Current checkpoint format version; readers reject other versions. */
 export const CHECKPOINT_FORMAT_VERSION = 1;
 
-/** Which part of the trainer state a blob belongs to: the weights or one Adam moment. */
+/** Which part of the trainer state a blob belongs to: the weights, one Adam moment, or the weight average. */
 export const CheckpointSection = z.enum([
   'weights', 'd.m', 'd.v', 'g.m', 'g.v',
   // TimeGAN's other Adam states (model.kind 'timegan').
   'autoencoder.m', 'autoencoder.v', 'supervisor.m', 'supervisor.v', 'embedder.m', 'embedder.v',
+  // The exponential moving average of the weights that samples are drawn with (training.emaDecay > 0).
+  'average',
 ]);
 export type CheckpointSection = z.infer<typeof CheckpointSection>;
 
@@ -55,6 +57,8 @@ export const CheckpointHeader = z.object({
     supervisor: z.object({ iterations: z.number().int().min(0) }).optional(),
     embedder: z.object({ iterations: z.number().int().min(0) }).optional(),
   }),
+  /** The weight average's decay and update count (its values are the `average` blobs); absent when there is none yet. */
+  average: z.object({ decay: z.number().min(0).lt(1), updates: z.number().int().min(0) }).optional(),
   /** Per-column scaler that maps samples back to original units. */
   scaler: z.object({ kind: z.enum(['minmax', 'none']), min: z.array(z.number()), max: z.array(z.number()) }),
   /** Feature (column) names, in order. */

@@ -163,6 +163,12 @@ export const TrainingConfig = z.object({
   checkpointEvery: z.number().int().min(0).default(500),
   /** Log metrics every this many generator steps. */
   logEvery: z.number().int().min(1).default(10),
+  /**
+   * Samples come from an exponential moving average of the weights with this decay, taken over the
+   * adversarial updates (TimeGAN: its joint phase); 0 = from the last iterate. GAN iterates orbit
+   * the equilibrium, their average sits closer to it (Yazıcı et al., ICLR 2019).
+   */
+  emaDecay: z.number().min(0).lt(1).default(0),
 });
 export type TrainingConfig = z.infer<typeof TrainingConfig>;
 

@@ -57,6 +57,7 @@ function sections(t: TrainerState): [CheckpointSection, NamedArrays][] {
       const a = t.optimizer[r];
       return a ? [[`${r}.m`, a.m], [`${r}.v`, a.v]] : [];
     }),
+    ...(t.average ? [['average', t.average.weights] as [CheckpointSection, NamedArrays]] : []),
   ];
 }
 
@@ -86,6 +87,7 @@ export function serializeCheckpoint(ckpt: Checkpoint): Uint8Array {
       g: { iterations: t.optimizer.g.iterations },
       ...Object.fromEntries(TIMEGAN_EXTRA_ROLES.flatMap((r) => { const a = t.optimizer[r]; return a ? [[r, { iterations: a.iterations }]] : []; })),
     },
+    ...(t.average ? { average: { decay: t.average.decay, updates: t.average.updates } } : {}),
     scaler: ckpt.scaler,
     columns: ckpt.columns,
     source: ckpt.source,
@@ -177,6 +179,7 @@ export function deserializeCheckpoint(bytes: Uint8Array, source = 'checkpoint'):
           return it === undefined ? [] : [[r, { iterations: it, m: out[`${r}.m`], v: out[`${r}.v`] }]];
         })),
       },
+      ...(h.average ? { average: { ...h.average, weights: out.average } } : {}),
     },
     scaler: h.scaler,
     columns: h.columns,

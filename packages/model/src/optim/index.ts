@@ -1,2 +1,3 @@
 export { Adam, OptimizerStateError, type AdamConfig } from './adam.js';
 export { globalNorm, clipByGlobalNorm } from './clip.js';
+export { WeightAverage, WeightAverageError } from './weight-average.js';

@@ -1,6 +1,6 @@
 /** Adam against Kingma & Ba's Algorithm 1 written out by hand; global-norm clipping. */
 import { describe, expect, it } from 'vitest';
-import { Adam, OptimizerStateError, clipByGlobalNorm, globalNorm } from './index.js';
+import { Adam, OptimizerStateError, WeightAverage, WeightAverageError, clipByGlobalNorm, globalNorm } from './index.js';
 
 const arr = (...v: number[]) => ({ shape: [v.length], data: Float32Array.from(v) });
 
@@ -43,5 +43,44 @@ describe('global-norm clipping', () => {
     expect(Array.from(c.b.data)).toEqual([0, Math.fround(0.8)]);
     expect(clipByGlobalNorm(g, 10)).toBe(g);
     expect(clipByGlobalNorm(g, 0)).toBe(g);
+  });
+});
+
+describe('WeightAverage', () => {
+  it('follows avg = d·avg + (1 − d)·w with the warm-up decay min(decay, (1 + n) / (10 + n))', () => {
+    const avg = new WeightAverage(0.5, { w: arr(0, 10) });
+    avg.update({ w: arr(10, 0) }); // n = 0: d = min(0.5, 0.1) = 0.1
+    expect(avg.weights().w.data[0]).toBeCloseTo(9, 5);
+    expect(avg.weights().w.data[1]).toBeCloseTo(1, 5);
+    avg.update({ w: arr(10, 0) }); // n = 1: d = min(0.5, 2/11)
+    const d = 2 / 11;
+    expect(avg.weights().w.data[0]).toBeCloseTo(d * 9 + (1 - d) * 10, 5);
+    for (let k = 0; k < 20; k++) avg.update({ w: arr(0, 0) }); // the warm-up term passes 0.5 at n = 8: d = 0.5 from then on
+    expect(avg.currentDecay()).toBe(0.5);
+    expect(avg.updates).toBe(22);
+    expect(Math.abs(avg.weights().w.data[0])).toBeLessThan(1e-3);
+  });
+
+  it('keeps increments a float32 average would round away', () => {
+    const avg = new WeightAverage(0.9999, { w: arr(1) });
+    for (let k = 0; k < 2000; k++) avg.update({ w: arr(1 + 1e-4) });
+    // Every increment (1 − d)·1e-4 ≤ 1e-8 is below half an ulp of 1 in float32 (6e-8) once d is near 1.
+    expect(avg.weights().w.data[0]).toBeGreaterThan(1 + 5e-5);
+  });
+
+  it('rejects a decay outside [0, 1) and weights that do not match', () => {
+    expect(() => new WeightAverage(1, { w: arr(1) })).toThrow(WeightAverageError);
+    const avg = new WeightAverage(0.9, { w: arr(1, 2) });
+    expect(() => avg.update({ w: arr(1) })).toThrow(/weights w/);
+    expect(() => avg.update({ v: arr(1, 2) })).toThrow(WeightAverageError);
+  });
+
+  it('does not alias its input or its output', () => {
+    const initial = { w: arr(1) };
+    const avg = new WeightAverage(0.9, initial);
+    initial.w.data[0] = 100;
+    const out = avg.weights();
+    out.w.data[0] = -5;
+    expect(avg.weights().w.data[0]).toBe(1);
   });
 });

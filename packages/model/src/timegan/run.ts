@@ -7,7 +7,8 @@
  *   phase 2  supervisor update                                             (one batch)
  *   phase 3  generatorSteps × (g update, then embedder update on the same batch),
  *            then the discriminator's loss on a fresh batch, and its update only if
- *            that loss exceeds `dLossThreshold` (TimeGAN: 0.15)
+ *            that loss exceeds `dLossThreshold` (TimeGAN: 0.15); then the weight average
+ *            samples come from takes the new weights in (`training.emaDecay` > 0)
  *
  * The threshold is compared with the loss of the GLOBAL batch: the local loss rides along with
  * D's gradients through `reduce` (under a key no parameter has) and comes back averaged, so every
@@ -108,6 +109,7 @@ export async function runTimeGanTraining(opts: RunTimeGanOptions): Promise<RunTr
       }
       const d = await update('d', sampler.next(), (loss) => loss > dLossThreshold);
       if ('bad' in d) return diverge(d.bad);
+      trainer.updateAverage();
       const gr = g as Exclude<Update, { bad: string }>;
       const er = e as Exclude<Update, { bad: string }>;
       const { gLoss, ...gExtra } = gr.losses;

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { TrialConfig, type TrialConfigInput } from '@grugan/protocol';
 import { Rng } from '../rng.js';
+import { TrainerStateError } from '../trainer/errors.js';
 import type { NamedArrays, TimeGanRole, TrainingRole, WindowedData } from '../types.js';
 import { generateSines } from '../data/sines.js';
 import { initParameter } from '../networks/init.js';
@@ -263,5 +264,60 @@ describe('TimeGanTrainer', () => {
     expect(out.length).toBe(3 * T * F);
     expect(out.every((v) => v > 0 && v < 1)).toBe(true);
     trainer.dispose();
+  });
+
+  it('samples from the weight average of G, S and R when training.emaDecay > 0, begun with the joint phase', async () => {
+    const cfg = config({ training: { steps: 7, emaDecay: 0.5 } }); // phases 2 + 2 + 3
+    const samplingNames = (w: NamedArrays) => Object.fromEntries(Object.entries(w).filter(([n]) => /^[gsr]\//.test(n)));
+    const { trainer, sampler } = setup(cfg);
+    const seen: NamedArrays[] = [];
+    await runTraining({ trainer, sampler, steps: 7, onStep: (m) => void (m.extra?.phase === 3 && seen.push(samplingNames(trainer.getWeights()))) });
+    expect(seen).toHaveLength(3);
+    // By hand: avg = w₁, then avg = d·avg + (1 − d)·w with d = min(0.5, (1 + n) / (10 + n)) for n = 0, 1.
+    const average = trainer.getState().average!;
+    expect(average.updates).toBe(2);
+    expect(Object.keys(average.weights).sort()).toEqual(Object.keys(seen[0]).sort());
+    let worst = 0;
+    for (const [name, w] of Object.entries(average.weights)) {
+      for (let i = 0; i < w.data.length; i++) {
+        let expected = seen[0][name].data[i];
+        expected = 0.1 * expected + 0.9 * seen[1][name].data[i];
+        expected = (2 / 11) * expected + (9 / 11) * seen[2][name].data[i];
+        worst = Math.max(worst, Math.abs(w.data[i] - expected));
+      }
+    }
+    expect(worst).toBeLessThan(1e-6);
+
+    // Samples: those of a trainer without averaging that holds the averaged weights; not the last iterate's.
+    const noise = trainer.sampleNoise(new Rng(5), 4, T);
+    const last = trainer.getState();
+    const plain = setup(config({ training: { steps: 7 } }));
+    plain.trainer.setState({ ...last, weights: { ...last.weights, ...average.weights }, average: undefined });
+    expect(Array.from(trainer.generate(noise, 4))).toEqual(Array.from(plain.trainer.generate(noise, 4)));
+    plain.trainer.setState({ ...last, average: undefined });
+    expect(Array.from(trainer.generate(noise, 4))).not.toEqual(Array.from(plain.trainer.generate(noise, 4)));
+
+    // A checkpoint carries it; a state whose average does not fit is refused.
+    const bytes = serializeCheckpoint({ config: cfg, trainer: last, scaler: { kind: 'none', min: [], max: [] }, columns: ['a', 'b', 'c'], source: 'sines', createdAt: new Date(0).toISOString() });
+    const restored = deserializeCheckpoint(bytes).trainer;
+    expect(restored.average!.updates).toBe(2);
+    expect(maxAbsDiff(restored.average!.weights, average.weights)).toBe(0);
+    const other = setup(config({ training: { steps: 7, emaDecay: 0.5 }, seed: 3 }));
+    other.trainer.setState(restored);
+    expect(Array.from(other.trainer.generate(noise, 4))).toEqual(Array.from(trainer.generate(noise, 4)));
+    const [first] = Object.keys(average.weights);
+    const bad = { ...average, weights: { ...average.weights, [first]: { shape: [1], data: new Float32Array(1) } } };
+    expect(() => other.trainer.setState({ ...last, average: bad })).toThrow(TrainerStateError);
+    [trainer, plain.trainer, other.trainer].forEach((t) => t.dispose());
+  });
+
+  it('keeps no average before the joint phase or with training.emaDecay 0', async () => {
+    const early = setup(config({ training: { steps: 7, emaDecay: 0.9 } }));
+    await runTraining({ ...early, steps: 4 });
+    expect(early.trainer.getState().average).toBeUndefined();
+    const off = setup(config({ training: { steps: 7 } }));
+    await runTraining({ ...off, steps: 7 });
+    expect(off.trainer.getState().average).toBeUndefined();
+    [early, off].forEach((s) => s.trainer.dispose());
   });
 });

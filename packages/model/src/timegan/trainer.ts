@@ -31,6 +31,7 @@ import type { AdamState, NamedArrays, TimeGanRole, TrainerState, TrainingStatus 
 import { initParameter, type ParameterSpec } from '../networks/init.js';
 import { Adam } from '../optim/adam.js';
 import { clipByGlobalNorm, globalNorm } from '../optim/clip.js';
+import { SamplingAverage } from '../trainer/sampling-average.js';
 import { BatchShapeError, type GanBatch } from '../trainer/batch.js';
 import { TrainerStateError, resolveNoiseDim, type GradientResult } from '../trainer/gan-trainer.js';
 import { appendCondition, checkLabels, conditionClasses, oneHotSteps } from '../trainer/condition.js';
@@ -48,6 +49,9 @@ export const TIMEGAN_ROLE_NETWORKS: Record<TimeGanRole, readonly TimeGanNetworkN
   embedder: ['embedder', 'recovery'],
   d: ['discriminator'],
 };
+
+/** The networks X̂ = R(S(G(Z))) passes through. */
+const SAMPLING_NETWORKS: readonly TimeGanNetworkName[] = ['generator', 'supervisor', 'recovery'];
 
 export class TimeGanTrainer {
   readonly kind = 'timegan' as const;
@@ -67,6 +71,8 @@ export class TimeGanTrainer {
   private readonly values: Record<TimeGanNetworkName, NamedArrays>;
   private readonly variables: Record<TimeGanNetworkName, Record<string, tf.Variable>>;
   private readonly adam: Record<TimeGanRole, Adam>;
+  /** The weight average of the sampling networks (`training.emaDecay`; off at 0). */
+  private readonly average: SamplingAverage;
   private disposed = false;
 
   constructor(
@@ -102,6 +108,16 @@ export class TimeGanTrainer {
       const lr = role === 'd' ? o.lrD : o.lrG;
       this.adam[role] = new Adam({ lr, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon }, this.roleValues(role));
     }
+    this.average = new SamplingAverage(config.training.emaDecay, SAMPLING_NETWORKS.flatMap((net) => this.specs[net].map((sp) => sp.name)));
+  }
+
+  /**
+   * Folds the current sampling networks (generator, supervisor, recovery) into the weight average
+   * samples come from; a no-op when `training.emaDecay` is 0. The training loop calls it after
+   * each joint-phase iteration: before that phase the generator has not trained.
+   */
+  updateAverage(): void {
+    this.average.update(Object.assign({}, ...SAMPLING_NETWORKS.map((net) => this.values[net])) as NamedArrays);
   }
 
   /** Parameter names a role's update trains, in a fixed order. */
@@ -279,8 +295,9 @@ export class TimeGanTrainer {
     }
     checkLabels(labels, n, this.conditionDim);
     const { generator, supervisor, recovery } = this.networks;
+    const averaged = this.average.tensors();
     const out = tf.tidy(() => {
-      const p = this.allVariables();
+      const p = { ...this.allVariables(), ...averaged };
       const z = appendCondition(tf.tensor3d(noise, [n, seqLen, this.noiseDim]), labels && oneHotSteps(labels, this.conditionDim, seqLen)); // [n, T, z + K]
       return recovery.apply(p, supervisor.apply(p, generator.apply(p, z))); // [n, T, F]
     });
@@ -306,7 +323,8 @@ export class TimeGanTrainer {
   /** Everything needed to continue: iteration, weights, the five Adam states, status. `rng` is filled by the loop's owner. */
   getState(): TrainerState {
     const optimizer = Object.fromEntries(TIMEGAN_ROLES.map((r) => [r, this.adam[r].getState()])) as Record<TimeGanRole, AdamState>;
-    return { step: this.step, weights: this.getWeights(), optimizer, rng: {}, status: this.status };
+    const average = this.average.getState();
+    return { step: this.step, weights: this.getWeights(), optimizer, rng: {}, status: this.status, ...(average ? { average } : {}) };
   }
 
   /** Restores `getState()`'s output; throws `TrainerStateError` when it does not fit these networks. */
@@ -326,6 +344,7 @@ export class TimeGanTrainer {
     const unknown = Object.keys(s.weights).filter((n) => !known.has(n));
     if (unknown.length > 0) throw new TrainerStateError(`state has weights this model does not: ${unknown.join(', ')}`);
     if (!Number.isInteger(s.step) || s.step < 0) throw new TrainerStateError(`state step must be a non-negative integer, got ${s.step}`);
+    this.average.setState(s.average, Object.fromEntries(SAMPLING_NETWORKS.flatMap((net) => this.specs[net].map((sp) => [sp.name, sp.shape]))));
     for (const role of TIMEGAN_ROLES) {
       const a = s.optimizer[role];
       if (a === undefined) throw new TrainerStateError(`state has no optimizer state for TimeGAN's "${role}" update (a plain GRU-GAN checkpoint?)`);
@@ -346,6 +365,7 @@ export class TimeGanTrainer {
   dispose(): void {
     if (this.disposed) return;
     for (const net of TIMEGAN_NETWORK_NAMES) for (const v of Object.values(this.variables[net])) v.dispose();
+    this.average.dispose();
     this.disposed = true;
   }
 

@@ -23,15 +23,10 @@ import { Adam } from '../optim/adam.js';
 import { clipByGlobalNorm, globalNorm } from '../optim/clip.js';
 import { BatchShapeError, type GanBatch } from './batch.js';
 import { appendCondition, checkLabels, conditionClasses, oneHotSteps } from './condition.js';
+import { TrainerStateError } from './errors.js';
+import { SamplingAverage } from './sampling-average.js';
 
-/** Thrown when a restored state does not fit this trainer's networks. */
-export class TrainerStateError extends Error {
-  readonly code = 'ERR_TRAINER_STATE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'TrainerStateError';
-  }
-}
+export { TrainerStateError };
 
 /** The generator's noise width: `model.noiseDim`, or the data's feature count when it is 0. */
 export function resolveNoiseDim(config: TrialConfig, features: number): number {
@@ -62,6 +57,8 @@ export class GanTrainer {
   private readonly values: Record<NetworkRole, NamedArrays>;
   private readonly variables: Record<NetworkRole, Record<string, tf.Variable>>;
   private readonly adam: Record<NetworkRole, Adam>;
+  /** The generator's weight average that samples come from (`training.emaDecay`; off at 0). */
+  private readonly average: SamplingAverage;
   private disposed = false;
 
   constructor(
@@ -102,6 +99,12 @@ export class GanTrainer {
       d: new Adam({ lr: o.lrD, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon }, this.values.d),
       g: new Adam({ lr: o.lrG, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon }, this.values.g),
     };
+    this.average = new SamplingAverage(config.training.emaDecay, this.parameterNames('g'));
+  }
+
+  /** Folds the current generator into the weight average samples come from (no-op when `training.emaDecay` is 0). Called by the training loop after each step. */
+  updateAverage(): void {
+    this.average.update(this.values.g);
   }
 
   /** Parameter names of one network, in a fixed order. */
@@ -219,9 +222,10 @@ export class GanTrainer {
       throw new BatchShapeError(`noise holds ${noise.length} values, not n·T·noiseDim with n ${n}, noiseDim ${this.noiseDim}`);
     }
     checkLabels(labels, n, this.conditionDim);
+    const averaged = this.average.tensors();
     const out = tf.tidy(() => {
       const cond = labels && oneHotSteps(labels, this.conditionDim, seqLen); // [n, T, K]
-      return this.generator.apply(this.allVariables(), appendCondition(tf.tensor3d(noise, [n, seqLen, this.noiseDim]), cond));
+      return this.generator.apply({ ...this.allVariables(), ...averaged }, appendCondition(tf.tensor3d(noise, [n, seqLen, this.noiseDim]), cond));
     });
     const data = new Float32Array(out.dataSync());
     out.dispose();
@@ -250,6 +254,7 @@ export class GanTrainer {
       optimizer: { d: this.adam.d.getState(), g: this.adam.g.getState() },
       rng: {},
       status: this.status,
+      ...(this.average.getState() ? { average: this.average.getState() } : {}),
     };
   }
 
@@ -270,6 +275,7 @@ export class GanTrainer {
     const unknown = Object.keys(s.weights).filter((n) => !known.has(n));
     if (unknown.length > 0) throw new TrainerStateError(`state has weights this model does not: ${unknown.join(', ')}`);
     if (!Number.isInteger(s.step) || s.step < 0) throw new TrainerStateError(`state step must be a non-negative integer, got ${s.step}`);
+    this.average.setState(s.average, Object.fromEntries(this.specs.g.map((sp) => [sp.name, sp.shape])));
     this.adam.d.setState(s.optimizer.d);
     this.adam.g.setState(s.optimizer.g);
     for (const role of ['g', 'd'] as const) {
@@ -284,6 +290,7 @@ export class GanTrainer {
   dispose(): void {
     if (this.disposed) return;
     for (const role of ['g', 'd'] as const) for (const v of Object.values(this.variables[role])) v.dispose();
+    this.average.dispose();
     this.disposed = true;
   }
 

@@ -111,6 +111,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<RunTraining
     }
     const g = await update('g');
     if ('bad' in g) return diverge(g.bad!);
+    trainer.updateAverage();
     const { dLoss, ...dExtra } = d!.losses;
     const metrics: StepMetrics = {
       step: trainer.step,

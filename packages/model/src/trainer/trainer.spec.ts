@@ -193,6 +193,36 @@ describe('GanTrainer', () => {
     expect(() => trainer.generate(new Float32Array(7), n)).toThrow(/noise holds 7 values/);
     trainer.dispose();
   });
+
+  it('with training.emaDecay, samples from the average of the generator over every step, and resumes it', async () => {
+    const cfg = config({ training: { emaDecay: 0.99 } });
+    const seen: NamedArrays[] = [];
+    const { trainer, sampler } = setup(cfg);
+    await runTraining({ trainer, sampler, steps: 5, onStep: () => void seen.push(trainer.getWeights('g')) });
+    const average = trainer.getState().average!;
+    expect(average.updates).toBe(4); // the first step starts it
+    expect(Object.keys(average.weights).sort()).toEqual(trainer.parameterNames('g').sort());
+    // Warm-up decays (1 + n) / (10 + n) for n = 0..3, all below 0.99.
+    const name = trainer.parameterNames('g')[0];
+    let expected = seen[0][name].data[0];
+    for (let n = 0; n < 4; n++) expected = ((1 + n) / (10 + n)) * expected + (1 - (1 + n) / (10 + n)) * seen[n + 1][name].data[0];
+    expect(average.weights[name].data[0]).toBeCloseTo(expected, 6);
+
+    const noise = trainer.sampleNoise(new Rng(5), 3, T);
+    const last = trainer.getState();
+    const holder = setup(config());
+    holder.trainer.setState({ ...last, weights: { ...last.weights, ...average.weights }, average: undefined });
+    expect(Array.from(trainer.generate(noise, 3))).toEqual(Array.from(holder.trainer.generate(noise, 3)));
+
+    // k steps + restore + the rest: the same average, up to the float32 rounding of the restored one.
+    const first = setup(cfg);
+    await runTraining({ ...first, steps: 2 });
+    const resumed = setup(cfg);
+    restoreTrainingState(resumed.trainer, resumed.sampler, captureTrainingState(first.trainer, first.sampler));
+    await runTraining({ ...resumed, steps: 5 });
+    expect(maxAbsDiff(resumed.trainer.getState().average!.weights, average.weights)).toBeLessThan(1e-6);
+    [trainer, holder.trainer, first.trainer, resumed.trainer].forEach((t) => t.dispose());
+  });
 });
 
 describe('BatchSampler', () => {

@@ -27,7 +27,10 @@ export interface Trainer<Role extends TrainingRole = TrainingRole> {
   computeGradients(role: Role, batch: GanBatch): GradientResult;
   /** Clips and applies (all-reduced) gradients of one role. */
   applyGradients(role: Role, grads: NamedArrays): void;
-  /** Scaled samples in (0, 1), [n, T, F] row-major, from noise [n, T, z] (and class indices [n] when conditional). */
+  /** Folds the current weights into the average samples come from (`training.emaDecay`; a no-op at 0). The training loop calls it. */
+  updateAverage(): void;
+  /** Scaled samples in (0, 1), [n, T, F] row-major, from noise [n, T, z] (and class indices [n] when conditional); with
+   *  `training.emaDecay` > 0, from the weight average once it has begun. */
   generate(noise: Float32Array, n: number, labels?: Int32Array): Float32Array;
   /** Noise of the generator's distribution from `rng`, [n, T, z]. */
   sampleNoise(rng: Rng, n: number, seqLen: number): Float32Array;
