@@ -17,11 +17,14 @@ import type { LaunchCondition, LaunchHandle, LaunchRequest, Launcher } from './l
 /** Repository root, resolved from this file (apps/coordinator/src/launchers/). */
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
+/** V8 flags of a training process: a larger young generation (see apps/cli/bin/grugan.js). */
+export const TRAINING_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+
 /** The worker command: the `grugan` CLI's `worker` subcommand. */
-export const DEFAULT_WORKER_COMMAND: readonly string[] = [process.execPath, join(REPO_ROOT, 'apps/cli/bin/grugan.js'), 'worker'];
+export const DEFAULT_WORKER_COMMAND: readonly string[] = [process.execPath, ...TRAINING_NODE_FLAGS, join(REPO_ROOT, 'apps/cli/bin/grugan.js'), 'worker'];
 
 export interface LocalLauncherOptions {
-  /** Executable and arguments of one worker; default `node apps/cli/bin/grugan.js worker`. */
+  /** Executable and arguments of one worker; default `node --max-semi-space-size=64 apps/cli/bin/grugan.js worker`. */
   command?: readonly string[];
   /** Working directory of the workers; default the repository root. */
   cwd?: string;
