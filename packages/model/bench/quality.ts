@@ -93,7 +93,7 @@ const budgetSeconds = positive('budget-minutes', args['budget-minutes']) * 60;
 const seeds = Math.round(positive('seeds', args.seeds));
 const iterationsDisc = Math.round(positive('iterations-disc', args['iterations-disc']));
 const iterationsPred = Math.round(positive('iterations-pred', args['iterations-pred']));
-/** Decays of the weight averages scored beside the last iterate (`--ema 0.999,0.9999`). */
+/** Decays of the weight averages scored beside the last iterate (`--ema 0.99,0.999`). */
 const emaDecays = args.ema === '' ? [] : args.ema.split(',').map(Number);
 for (const d of emaDecays) if (!(d > 0 && d < 1)) throw new Error(`--ema takes decays in (0, 1), comma-separated; got ${args.ema}`);
 

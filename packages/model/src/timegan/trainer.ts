@@ -108,7 +108,7 @@ export class TimeGanTrainer {
       const lr = role === 'd' ? o.lrD : o.lrG;
       this.adam[role] = new Adam({ lr, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon }, this.roleValues(role));
     }
-    this.average = new SamplingAverage(config.training.emaDecay, SAMPLING_NETWORKS.flatMap((net) => this.specs[net].map((sp) => sp.name)));
+    this.average = new SamplingAverage(config.training.emaDecay, Object.fromEntries(SAMPLING_NETWORKS.flatMap((net) => this.specs[net].map((sp) => [sp.name, sp.shape]))));
   }
 
   /**
@@ -344,7 +344,7 @@ export class TimeGanTrainer {
     const unknown = Object.keys(s.weights).filter((n) => !known.has(n));
     if (unknown.length > 0) throw new TrainerStateError(`state has weights this model does not: ${unknown.join(', ')}`);
     if (!Number.isInteger(s.step) || s.step < 0) throw new TrainerStateError(`state step must be a non-negative integer, got ${s.step}`);
-    this.average.setState(s.average, Object.fromEntries(SAMPLING_NETWORKS.flatMap((net) => this.specs[net].map((sp) => [sp.name, sp.shape]))));
+    this.average.setState(s.average);
     for (const role of TIMEGAN_ROLES) {
       const a = s.optimizer[role];
       if (a === undefined) throw new TrainerStateError(`state has no optimizer state for TimeGAN's "${role}" update (a plain GRU-GAN checkpoint?)`);

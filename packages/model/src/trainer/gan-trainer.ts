@@ -99,7 +99,7 @@ export class GanTrainer {
       d: new Adam({ lr: o.lrD, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon }, this.values.d),
       g: new Adam({ lr: o.lrG, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon }, this.values.g),
     };
-    this.average = new SamplingAverage(config.training.emaDecay, this.parameterNames('g'));
+    this.average = new SamplingAverage(config.training.emaDecay, Object.fromEntries(this.specs.g.map((sp) => [sp.name, sp.shape])));
   }
 
   /** Folds the current generator into the weight average samples come from (no-op when `training.emaDecay` is 0). Called by the training loop after each step. */
@@ -248,13 +248,14 @@ export class GanTrainer {
 
   /** Everything needed to continue: step, weights, Adam states, status. `rng` is filled by the loop's owner. */
   getState(): TrainerState {
+    const average = this.average.getState();
     return {
       step: this.step,
       weights: this.getWeights(),
       optimizer: { d: this.adam.d.getState(), g: this.adam.g.getState() },
       rng: {},
       status: this.status,
-      ...(this.average.getState() ? { average: this.average.getState() } : {}),
+      ...(average ? { average } : {}),
     };
   }
 
@@ -275,7 +276,7 @@ export class GanTrainer {
     const unknown = Object.keys(s.weights).filter((n) => !known.has(n));
     if (unknown.length > 0) throw new TrainerStateError(`state has weights this model does not: ${unknown.join(', ')}`);
     if (!Number.isInteger(s.step) || s.step < 0) throw new TrainerStateError(`state step must be a non-negative integer, got ${s.step}`);
-    this.average.setState(s.average, Object.fromEntries(this.specs.g.map((sp) => [sp.name, sp.shape])));
+    this.average.setState(s.average);
     this.adam.d.setState(s.optimizer.d);
     this.adam.g.setState(s.optimizer.g);
     for (const role of ['g', 'd'] as const) {

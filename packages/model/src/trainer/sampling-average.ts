@@ -13,12 +13,17 @@ export class SamplingAverage {
   private average?: WeightAverage;
   private cached?: { updates: number; tensors: Record<string, tf.Tensor> };
 
+  /** Names of the averaged parameters. */
+  private readonly names: readonly string[];
+
   /** `decay` 0 = off: `update` does nothing and `tensors` stays undefined. */
   constructor(
     readonly decay: number,
-    /** Names of the averaged parameters. */
-    private readonly names: readonly string[],
-  ) {}
+    /** The averaged parameters: name → shape. */
+    private readonly shapes: Readonly<Record<string, readonly number[]>>,
+  ) {
+    this.names = Object.keys(shapes);
+  }
 
   /** Folds the current values in (the first call starts the average at them). `values` may hold more names than are averaged. */
   update(values: NamedArrays): void {
@@ -46,7 +51,7 @@ export class SamplingAverage {
   }
 
   /** Restores `getState()`'s output (undefined: no average yet); throws `TrainerStateError` when it does not fit. */
-  setState(s: WeightAverageState | undefined, shapes: Record<string, readonly number[]>): void {
+  setState(s: WeightAverageState | undefined): void {
     this.disposeCache();
     if (s === undefined) {
       this.average = undefined;
@@ -54,7 +59,7 @@ export class SamplingAverage {
     }
     for (const name of this.names) {
       const w = s.weights[name];
-      const shape = shapes[name];
+      const shape = this.shapes[name];
       if (w === undefined) throw new TrainerStateError(`state's weight average has no ${name}`);
       if (w.shape.length !== shape.length || w.shape.some((d, i) => d !== shape[i]) || w.data.length !== shape.reduce((a, b) => a * b, 1)) {
         throw new TrainerStateError(`weight average ${name} has shape [${w.shape}], expected [${shape}]`);
