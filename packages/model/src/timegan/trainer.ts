@@ -108,7 +108,7 @@ export class TimeGanTrainer {
       const lr = role === 'd' ? o.lrD : o.lrG;
       this.adam[role] = new Adam({ lr, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon }, this.roleValues(role));
     }
-    this.average = new SamplingAverage(config.training.emaDecay, Object.fromEntries(SAMPLING_NETWORKS.flatMap((net) => this.specs[net].map((sp) => [sp.name, sp.shape]))));
+    this.average = new SamplingAverage(config.training.emaDecay, SAMPLING_NETWORKS.flatMap((net) => this.specs[net]));
   }
 
   /**

@@ -99,7 +99,7 @@ export class GanTrainer {
       d: new Adam({ lr: o.lrD, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon }, this.values.d),
       g: new Adam({ lr: o.lrG, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon }, this.values.g),
     };
-    this.average = new SamplingAverage(config.training.emaDecay, Object.fromEntries(this.specs.g.map((sp) => [sp.name, sp.shape])));
+    this.average = new SamplingAverage(config.training.emaDecay, this.specs.g);
   }
 
   /** Folds the current generator into the weight average samples come from (no-op when `training.emaDecay` is 0). Called by the training loop after each step. */

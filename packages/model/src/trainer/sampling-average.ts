@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { WeightAverage } from '../optim/weight-average.js';
 import type { NamedArrays, WeightAverageState } from '../types.js';
+import type { ParameterSpec } from '../networks/init.js';
 import { TrainerStateError } from './errors.js';
 
 export class SamplingAverage {
@@ -15,14 +16,16 @@ export class SamplingAverage {
 
   /** Names of the averaged parameters. */
   private readonly names: readonly string[];
+  /** Their shapes, by name (what `setState` checks a restored average against). */
+  private readonly shapes: Readonly<Record<string, readonly number[]>>;
 
-  /** `decay` 0 = off: `update` does nothing and `tensors` stays undefined. */
+  /** `decay` 0 = off: `update` does nothing and `tensors` stays undefined. `specs`: the averaged parameters. */
   constructor(
     readonly decay: number,
-    /** The averaged parameters: name → shape. */
-    private readonly shapes: Readonly<Record<string, readonly number[]>>,
+    specs: readonly Pick<ParameterSpec, 'name' | 'shape'>[],
   ) {
-    this.names = Object.keys(shapes);
+    this.names = specs.map((sp) => sp.name);
+    this.shapes = Object.fromEntries(specs.map((sp) => [sp.name, sp.shape]));
   }
 
   /** Folds the current values in (the first call starts the average at them). `values` may hold more names than are averaged. */
