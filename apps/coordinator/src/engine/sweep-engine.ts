@@ -97,6 +97,13 @@ export class SweepEngine {
   private readonly sweepStates = new Map<string, SweepState>();
   /** Liveness clock: when each live trial was last heard from (or launched, or reloaded). */
   private readonly lastSeen = new Map<string, number>();
+  /**
+   * Per trial, the stream sequence of the newest report this coordinator has handled (applied or
+   * ignored). The consumer's ack floor alone cannot say a trial's reports are all handled: one
+   * report of any trial whose ack was lost (NATS restarting under it) holds the floor back until
+   * its redelivery, up to the ack wait, and no trial could be judged lost meanwhile.
+   */
+  private readonly reportsHandled = new Map<string, number>();
   /** Terminations waiting out a stop grace period; run at once on `stop()`. */
   private readonly pendingTerminations = new Map<NodeJS.Timeout, () => Promise<void>>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -113,7 +120,11 @@ export class SweepEngine {
     await this.run(() => this.reload());
     this.consumer = new ReportConsumer({
       state: this.o.state,
-      onReport: (report, seq) => this.run(() => this.handleReport(report, seq)),
+      onReport: (report, seq) =>
+        this.run(async () => {
+          await this.handleReport(report, seq);
+          if (seq > (this.reportsHandled.get(report.trialId) ?? 0)) this.reportsHandled.set(report.trialId, seq);
+        }),
       onCorrupt: (seq, subject, why) => {
         this.o.hooks?.reportRejected?.('corrupt');
         this.o.log.warn({ seq, subject, why }, 'corrupt report dropped');
@@ -552,8 +563,11 @@ export class SweepEngine {
   /** Whether the stream holds a report of `trialId` this coordinator has not handled yet. */
   private async hasUnhandledReports(trialId: string): Promise<boolean> {
     try {
-      const [newest, handled] = await Promise.all([this.o.state.lastReportSeq(trialId), this.o.state.reportsHandledUpTo()]);
-      return newest > handled;
+      const newest = await this.o.state.lastReportSeq(trialId);
+      // Handled here since this coordinator started, or (reports handled before a restart are
+      // not redelivered) below the consumer's ack floor.
+      if (newest <= (this.reportsHandled.get(trialId) ?? 0)) return false;
+      return newest > (await this.o.state.reportsHandledUpTo());
     } catch {
       return true; // cannot tell (NATS trouble): judge again next round
     }

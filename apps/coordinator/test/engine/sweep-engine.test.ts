@@ -7,7 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { LeaderboardEntry, MetricPoint, SweepView } from '@grugan/protocol';
-import { destroyState, fakeWorkerLauncher, startApp, stopApp, sweepBody, uniquePrefix, waitFor } from '../helpers.js';
+import { NatsState } from '../../src/state/nats-state.js';
+import { NATS_URL, destroyState, fakeWorkerLauncher, startApp, stopApp, sweepBody, uniquePrefix, waitFor } from '../helpers.js';
 
 let app: FastifyInstance | undefined;
 let prefix = '';
@@ -170,6 +171,34 @@ describe('sweep engine', () => {
     }
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/grugan_coordinator_trial_relaunches_total 2/);
+  });
+
+  it("relaunches crashed workers while another trial's reports keep failing to apply", async () => {
+    // A report that cannot be applied is nak'd and redelivered, holding the consumer's ack floor
+    // below it (as a report whose ack was lost in a NATS restart does, until the ack wait). The
+    // liveness check must still see that the crashed trial's own reports are all handled.
+    prefix = uniquePrefix();
+    app = await startApp(prefix, {}, { launcher: fakeWorkerLauncher({ FAKE_FAIL_ATTEMPTS: '1', FAKE_STEP_MS: '100' }) });
+    const body = sweepBody({ maxTrials: 2, maxConcurrentTrials: 2, workersPerTrial: 1, retriesPerTrial: 1 });
+    const sweep = await createSweep({ ...body, base: { training: { steps: 400, logEvery: 10 } } });
+    const [poisoned, healthy] = sweep.trialIds;
+    const trialOf = async (id: string) => (await app!.inject({ method: 'GET', url: `/v1/trials/${id}` })).json();
+    await waitFor(async () => (await trialOf(poisoned)).step > 0, 10_000, 'first progress');
+    // The poisoned trial's record vanishes: each of its further reports fails to apply.
+    const state = await NatsState.open({ natsUrl: NATS_URL, statePrefix: prefix });
+    try {
+      await state.trials.delete(poisoned);
+    } finally {
+      await state.close();
+    }
+    // The healthy trial crashes halfway (step 200), is relaunched, and finishes.
+    const done = await waitFor(async () => {
+      const t = await trialOf(healthy);
+      return t.state === 'succeeded' ? t : undefined;
+    }, 30_000, 'the crashed trial to be relaunched and finish');
+    expect(done.attempt).toBe(1);
+    expect(done.step).toBe(400);
+    expect(done.message).toMatch(/workers lost/);
   });
 
   it('relaunches hung workers after the report timeout', async () => {
