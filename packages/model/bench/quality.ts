@@ -7,7 +7,8 @@
  * ends (about 9400 of them when three seeds share 2 cores for 60 minutes), sampling from the
  * weight average with decay 0.995: discriminative 0.036 ± 0.005 on stocks (TimeGAN 0.102) and
  * 0.014 ± 0.013 on sines (TimeGAN 0.011; the last iterate of the same runs 0.078 and 0.058;
- * 0.49 for the plain GRU-GAN default; bench/QUALITY.md). `--kind grugan` measures the plain
+ * 0.49 for the plain GRU-GAN default; bench/QUALITY.md), each seed scored with one classifier
+ * training, before `--disc-repetitions` (sines variants scored with five reached 0.024 at best). `--kind grugan` measures the plain
  * default instead.
  *
  * Per seed: train that configuration (only the seed and the data differ) until its step
