@@ -11,7 +11,7 @@ import { Rng } from '../../rng.js';
 import { finiteDiff, maxRelError, refGruLayer, type RefLayer, type Variant } from '../gru-reference.testing.js';
 import { gruLayer, gruLayerComposite, gruLayerFused } from '../layer.js';
 import { nativeAddonUnavailable } from './native/addon.js';
-import { FUSED_GRU_BACKENDS } from './op.js';
+import { FUSED_GRU_BACKENDS, clearFusedScratch, fusedScratchIdleBytes, seedFusedScratch } from './op.js';
 import { configureGruKernel, resolveFusedImpl } from './select.js';
 import type { GruKernel } from './types.js';
 
@@ -220,6 +220,35 @@ for (const [implName, getKernel, missing] of IMPLS) describe.skipIf(!fusedBacken
     expect(maxRelError(fFinal, cFinal)).toBeLessThan(TOL);
     expect(maxRelError(fDx, cDx)).toBeLessThan(TOL);
   });
+});
+
+// The wasm backend's calls take their arrays from a pool (float32-pool.ts); reused arrays hold
+// stale values, which must never reach a result.
+describe.skipIf(tf.getBackend() !== 'wasm')('fused GRU op on wasm: pooled arrays', () => {
+  afterEach(() => clearFusedScratch());
+
+  for (const variant of ['cho2014', 'reset-after'] as Variant[]) {
+    it(`${variant}: arrays reused from the pool, even full of NaN, give bit-identical values and gradients`, async () => {
+      const kernel = resolveFusedImpl({ mode: 'fused', impl: 'auto', threads: 1 });
+      const c = makeCase(`pool ${variant}`, { B: 5, T: 7, I: 4, U: 9 }, variant, true);
+      clearFusedScratch();
+      const first = tfjsRun(c, fusedWith(kernel));
+      await Promise.resolve(); // the backward passes' arrays go back after the job that ran them
+      expect(fusedScratchIdleBytes()).toBeGreaterThan(0);
+
+      const { B, T, I, U } = c.dims;
+      const lengths = [B * T * I, B * U, I * 3 * U, U * 3 * U, 3 * U, B * T * U, B * T * 3 * U, B * T * 4 * U];
+      clearFusedScratch();
+      seedFusedScratch(lengths.flatMap((n) => Array.from({ length: 12 }, () => new Float32Array(n).fill(Number.NaN))));
+      const idle = fusedScratchIdleBytes();
+      const again = tfjsRun(c, fusedWith(kernel));
+      expect(fusedScratchIdleBytes()).toBeLessThan(idle); // the calls did take the NaN arrays
+      expect(again.out).toEqual(first.out);
+      for (const [n, g] of first.grads) expect(again.grads.get(n)).toEqual(g);
+      await Promise.resolve();
+      expect(fusedScratchIdleBytes()).toBe(idle);
+    });
+  }
 });
 
 describe('gruLayer dispatch', () => {

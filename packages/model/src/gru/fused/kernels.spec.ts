@@ -96,8 +96,12 @@ interface LayerRun {
   grads: Float32Array[];
 }
 
-/** Forward and every gradient of one layer through the kernel interface. */
-function runLayer(kernel: GruKernel, shape: GruShape, seed: string): LayerRun {
+/**
+ * Forward and every gradient of one layer through the kernel interface. Output arrays and the
+ * backward pass's scratch arrays start filled with `stale` (as arrays reused from a pool hold
+ * whatever was written last).
+ */
+function runLayer(kernel: GruKernel, shape: GruShape, seed: string, stale = 0): LayerRun {
   const rng = new Rng(5, seed);
   const { batch: B, steps: T, inputSize: I, units: u } = shape;
   const args = {
@@ -108,12 +112,13 @@ function runLayer(kernel: GruKernel, shape: GruShape, seed: string): LayerRun {
     bias: random(rng, 3 * u, 0.2),
     recurrentBias: shape.variant === 'reset-after' ? random(rng, 3 * u, 0.2) : undefined,
   };
-  const out = { sequence: new Float32Array(B * T * u), final: new Float32Array(B * u), saved: new Float32Array(B * T * savedWidth(shape)) };
+  const array = (n: number) => new Float32Array(n).fill(stale);
+  const out = { sequence: array(B * T * u), final: array(B * u), saved: array(B * T * savedWidth(shape)) };
   kernel.forward(shape, args, out);
   const back: GruBackwardArgs = { ...args, sequence: out.sequence, saved: out.saved, dSequence: random(rng, B * T * u), dFinal: random(rng, B * u) };
-  const g = kernel.backward(shape, back);
+  const g = kernel.backward(shape, back, { take: array });
   const sizes = [B * T * I, B * u, I * 3 * u, u * 3 * u, 3 * u, 3 * u];
-  const grads = sizes.map((n) => new Float32Array(n));
+  const grads = sizes.map(array);
   // Asked for in a different order from the op's, to show the results do not depend on it.
   g.dRecurrentKernel(grads[3]);
   g.dKernel(grads[2]);
@@ -204,6 +209,26 @@ describe.skipIf(nativeMissing !== undefined)(nativeTitle('native kernel threads'
           const err = maxRelError(first.grads[i], g);
           expect({ grad: i, err, ok: err < 1e-3 }).toEqual({ grad: i, err, ok: true });
         });
+      }
+    });
+  }
+});
+
+describe('kernel outputs', () => {
+  const impls: [string, () => GruKernel][] = [
+    ['ts', () => tsGruKernel],
+    ['wasm', () => createWasmGruKernel(2)],
+    ...(nativeMissing ? [] : [['native', () => createNativeGruKernel(1)] as [string, () => GruKernel]]),
+  ];
+  for (const [name, kernel] of impls) {
+    it(`${name}: every output and scratch array is written in full before it is read (stale contents change nothing)`, () => {
+      for (const shape of THREAD_SHAPES.slice(0, 2)) {
+        const seed = `stale ${JSON.stringify(shape)}`;
+        const clean = runLayer(kernel(), shape, seed);
+        const stale = runLayer(kernel(), shape, seed, Number.NaN);
+        expect(stale.sequence).toEqual(clean.sequence);
+        expect(stale.final).toEqual(clean.final);
+        stale.grads.forEach((g, i) => (shape.variant === 'reset-after' || i !== 5) && expect(g).toEqual(clean.grads[i]));
       }
     });
   }

@@ -13,12 +13,18 @@
  * (`saved`, [B·T, 3u or 4u]) — is kept as plain Float32Arrays in a small state object passed
  * through the op's attrs, not saved through the engine as tensors: the gate values would have to
  * be a third output, copied into the wasm heap and back, with a zero "gradient" of their size
- * allocated in every backward pass. (The cpu backend hands out its own arrays and never reuses
- * them; the wasm backend hands out copies.) The state is garbage-collected with the tape node;
- * when no tape is recording (a forward-only pass) nothing is kept.
+ * allocated in every backward pass. The state is garbage-collected with the tape node; when no
+ * tape is recording (a forward-only pass) nothing is kept.
+ *
+ * Arrays per backend: the cpu backend hands out its own arrays and adopts those it is given, so
+ * nothing is copied. The wasm backend copies: what a call copies off its heap, its outputs before
+ * they are copied on, its gate values and its backward pass's buffers come from a pool
+ * (float32-pool.ts) and go back to it when the call ends, or after its backward pass; a
+ * forward-only call reads its inputs and writes its outputs on the heap in place.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GruLayerParams, GruVariant } from '../cell.js';
+import { FRESH_ARRAYS, Float32Pool, type Float32Allocator } from './float32-pool.js';
 import { savedWidth, type GruBackwardArgs, type GruGradients, type GruKernel, type GruShape } from './types.js';
 
 /** The kernel name, unique to this package. */
@@ -26,6 +32,13 @@ export const GRU_SEQUENCE_KERNEL = 'GruganGruSequence';
 
 /** Backends the fused op is registered for. */
 export const FUSED_GRU_BACKENDS = ['cpu', 'wasm'] as const;
+type FusedBackend = (typeof FUSED_GRU_BACKENDS)[number];
+
+/** Scratch arrays of one op call and its backward pass, returned together. */
+interface CallScratch extends Float32Allocator {
+  end(): void;
+  endAfterThisJob(): void;
+}
 
 /** Per-call state shared by the forward kernel and its gradient (see the file comment). */
 interface TapeState {
@@ -34,7 +47,7 @@ interface TapeState {
   /** Keep what the backward pass reads (a tape is recording). */
   keep: boolean;
   /** The forward's inputs and outputs, as float32 arrays nobody writes to again. */
-  kept?: { shape: GruShape; args: Omit<GruBackwardArgs, 'dSequence' | 'dFinal'> };
+  kept?: { shape: GruShape; args: Omit<GruBackwardArgs, 'dSequence' | 'dFinal'>; io: BackendIo; scratch: CallScratch };
 }
 
 interface FusedAttrs {
@@ -45,21 +58,67 @@ interface FusedAttrs {
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap };
 
-/** Backend-specific way to wrap a Float32Array as a kernel output. */
-type OutputMaker = (backend: tf.KernelBackend, shape: number[], values: Float32Array) => tf.TensorInfo;
+/** The wasm backend's public methods for tensors on its heap. */
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: 'float32', memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
 
-const outputMakers: Record<(typeof FUSED_GRU_BACKENDS)[number], OutputMaker> = {
-  // The cpu backend keeps the array itself (no copy).
-  cpu: (backend, shape, values) =>
-    (backend as unknown as { makeTensorInfo(s: number[], d: 'float32', v: Float32Array): tf.TensorInfo }).makeTensorInfo(shape, 'float32', values),
-  // The wasm backend copies it into its heap.
-  wasm: (backend, shape, values) =>
-    (backend as unknown as { makeOutput(s: number[], d: 'float32', o: undefined, v: Float32Array): tf.TensorInfo }).makeOutput(shape, 'float32', undefined, values),
+/** How the op reads inputs, makes outputs and gets scratch arrays on one backend. */
+interface BackendIo {
+  /** Scratch for one call. */
+  scratch(): CallScratch;
+  /** `t`'s values as an array that stays valid until the call's scratch ends (read only). */
+  read(backend: tf.KernelBackend, t: tf.TensorInfo, scratch: Float32Allocator): Float32Array;
+  /** Wraps `values` as a kernel output. */
+  makeOutput(backend: tf.KernelBackend, shape: number[], values: Float32Array): tf.TensorInfo;
+  /** Where tensors live in memory the kernel can write to directly: new outputs and views of tensors. */
+  heap?: { output(backend: tf.KernelBackend, shape: number[]): tf.TensorInfo; view(backend: tf.KernelBackend, t: tf.TensorInfo): Float32Array };
+}
+
+/** The arrays of the wasm backend's calls (it copies what it is handed, so they can be reused). */
+const wasmPool = new Float32Pool();
+
+const NO_SCRATCH: CallScratch = { take: FRESH_ARRAYS.take, end() {}, endAfterThisJob() {} };
+
+const backendIo: Record<FusedBackend, BackendIo> = {
+  // The cpu backend hands out its own arrays and keeps the ones it is given (no copies): nothing to reuse.
+  cpu: {
+    scratch: () => NO_SCRATCH,
+    read: (backend, t) => backend.readSync(t.dataId) as Float32Array,
+    makeOutput: (backend, shape, values) =>
+      (backend as unknown as { makeTensorInfo(s: number[], d: 'float32', v: Float32Array): tf.TensorInfo }).makeTensorInfo(shape, 'float32', values),
+  },
+  // The wasm backend keeps tensors on its heap and copies in and out: copies go through pooled arrays.
+  wasm: {
+    scratch: () => wasmPool.lease(),
+    read: (backend, t, scratch) => {
+      const view = (backend as unknown as WasmHeapBackend).typedArrayFromHeap(t);
+      const copy = scratch.take(view.length);
+      copy.set(view);
+      return copy;
+    },
+    makeOutput: (backend, shape, values) => (backend as unknown as WasmHeapBackend).makeOutput(shape, 'float32', undefined, values),
+    heap: {
+      output: (backend, shape) => (backend as unknown as WasmHeapBackend).makeOutput(shape, 'float32'),
+      view: (backend, t) => (backend as unknown as WasmHeapBackend).typedArrayFromHeap(t),
+    },
+  },
 };
 
-/** A tensor's values as float32. The cpu backend returns its own array (read only!), wasm a copy. */
-function read(backend: tf.KernelBackend, t: tf.TensorInfo): Float32Array {
-  return backend.readSync(t.dataId) as Float32Array;
+/** Idle bytes in the wasm backend's array pool (for tests). */
+export function fusedScratchIdleBytes(): number {
+  return wasmPool.idleBytes;
+}
+
+/** Puts arrays into the wasm backend's pool, as if earlier calls had returned them (tests fill them with garbage). */
+export function seedFusedScratch(arrays: Float32Array[]): void {
+  wasmPool.give(arrays);
+}
+
+/** Empties the wasm backend's array pool. */
+export function clearFusedScratch(): void {
+  wasmPool.clear();
 }
 
 function shapeOf(x: tf.TensorInfo, recurrentKernel: tf.TensorInfo, attrs: FusedAttrs): GruShape {
@@ -67,28 +126,43 @@ function shapeOf(x: tf.TensorInfo, recurrentKernel: tf.TensorInfo, attrs: FusedA
   return { batch, steps, inputSize, units: recurrentKernel.shape[0], variant: attrs.variant, reverse: attrs.reverse };
 }
 
-function forwardKernel(makeOutput: OutputMaker) {
+function forwardKernel(io: BackendIo) {
   return ({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] => {
     const a = attrs as unknown as FusedAttrs;
     const { x, h0, kernel, recurrentKernel, bias, recurrentBias } = inputs as Record<string, tf.TensorInfo>;
     const shape = shapeOf(x, recurrentKernel, a);
     const { batch: B, steps: T, units: u } = shape;
-    const out = {
-      sequence: new Float32Array(B * T * u),
-      final: new Float32Array(B * u),
-      saved: a.state.keep ? new Float32Array(B * T * savedWidth(shape)) : undefined,
-    };
+    const scratch = io.scratch();
+    if (!a.state.keep && io.heap) {
+      // Nothing to keep for a backward pass: read the inputs and write the outputs in place.
+      const heap = io.heap;
+      const sequence = heap.output(backend, [B, T, u]);
+      const final = heap.output(backend, [B, u]);
+      // Views only now: allocating the outputs may have grown the heap, which detaches earlier views.
+      const view = (t: tf.TensorInfo) => heap.view(backend, t);
+      a.state.kernel.forward(
+        shape,
+        { x: view(x), h0: h0 && view(h0), kernel: view(kernel), recurrentKernel: view(recurrentKernel), bias: view(bias), recurrentBias: recurrentBias && view(recurrentBias) },
+        { sequence: view(sequence), final: view(final), saved: scratch.take(B * T * savedWidth(shape)) },
+      );
+      scratch.end();
+      return [sequence, final];
+    }
+    const out = { sequence: scratch.take(B * T * u), final: scratch.take(B * u), saved: scratch.take(B * T * savedWidth(shape)) };
+    const read = (t: tf.TensorInfo) => io.read(backend, t, scratch);
     const args = {
-      x: read(backend, x),
-      h0: h0 ? read(backend, h0) : undefined,
-      kernel: read(backend, kernel),
-      recurrentKernel: read(backend, recurrentKernel),
-      bias: read(backend, bias),
-      recurrentBias: recurrentBias ? read(backend, recurrentBias) : undefined,
+      x: read(x),
+      h0: h0 ? read(h0) : undefined,
+      kernel: read(kernel),
+      recurrentKernel: read(recurrentKernel),
+      bias: read(bias),
+      recurrentBias: recurrentBias ? read(recurrentBias) : undefined,
     };
     a.state.kernel.forward(shape, args, out);
-    if (out.saved) a.state.kept = { shape, args: { ...args, sequence: out.sequence, saved: out.saved } };
-    return [makeOutput(backend, [B, T, u], out.sequence), makeOutput(backend, [B, u], out.final)];
+    const outputs = [io.makeOutput(backend, [B, T, u], out.sequence), io.makeOutput(backend, [B, u], out.final)];
+    if (a.state.keep) a.state.kept = { shape, args: { ...args, sequence: out.sequence, saved: out.saved }, io, scratch };
+    else scratch.end();
+    return outputs;
   };
 }
 
@@ -99,20 +173,26 @@ const gradient: tf.GradConfig = {
     const a = attrs as unknown as FusedAttrs;
     const [dSequence, dFinal] = dy as tf.Tensor[];
     const kept = a.state.kept;
-    if (kept === undefined) throw new Error('fused GRU: the forward pass kept nothing (no tape was recording)');
-    const { batch: B, steps: T, inputSize: I, units: u } = kept.shape;
+    if (kept === undefined) throw new Error('fused GRU: nothing kept for the backward pass (no tape was recording, or it already ran)');
+    // The kept arrays go back to the pool after this backward pass: it must not run again.
+    a.state.kept = undefined;
+    const { shape, io, scratch } = kept;
+    const { batch: B, steps: T, inputSize: I, units: u } = shape;
+    const backend = tf.backend();
     let grads: GruGradients | undefined;
     const get = () =>
-      (grads ??= a.state.kernel.backward(kept.shape, {
-        ...kept.args,
-        dSequence: dSequence.dataSync() as Float32Array,
-        dFinal: dFinal.dataSync() as Float32Array,
-      }));
-    const tensor = (shape: number[], fill: (g: GruGradients, out: Float32Array) => void) => {
-      const out = new Float32Array(shape.reduce((p, d) => p * d, 1));
+      (grads ??= a.state.kernel.backward(
+        shape,
+        { ...kept.args, dSequence: io.read(backend, dSequence, scratch), dFinal: io.read(backend, dFinal, scratch) },
+        scratch,
+      ));
+    // Each output is written in full (by sgemm or a copy); tf.tensor copies it onto the wasm heap.
+    const tensor = (dims: number[], fill: (g: GruGradients, out: Float32Array) => void) => {
+      const out = scratch.take(dims.reduce((p, d) => p * d, 1));
       fill(get(), out);
-      return tf.tensor(out, shape);
+      return tf.tensor(out, dims);
     };
+    scratch.endAfterThisJob();
     return {
       x: () => tensor([B, T, I], (g, o) => g.dx(o)),
       h0: () => tensor([B, u], (g, o) => g.dh0(o)),
@@ -130,7 +210,7 @@ let registered = false;
 export function registerFusedGru(): void {
   if (registered) return;
   for (const backendName of FUSED_GRU_BACKENDS) {
-    tf.registerKernel({ kernelName: GRU_SEQUENCE_KERNEL, backendName, kernelFunc: forwardKernel(outputMakers[backendName]) as unknown as tf.KernelFunc });
+    tf.registerKernel({ kernelName: GRU_SEQUENCE_KERNEL, backendName, kernelFunc: forwardKernel(backendIo[backendName]) as unknown as tf.KernelFunc });
   }
   tf.registerGradient(gradient);
   registered = true;

@@ -13,6 +13,7 @@
  *   kernel W   [in, 3u], recurrentKernel U [u, 3u], bias b [3u], recurrentBias b_u [3u]; gates z | r | h.
  */
 import type { GruVariant } from '../cell.js';
+import type { Float32Allocator } from './float32-pool.js';
 
 /** Sizes and options of one layer call. */
 export interface GruShape {
@@ -91,6 +92,10 @@ export interface GruKernel {
   readonly name: string;
   /** Runs the layer over all steps. */
   forward(shape: GruShape, args: GruForwardArgs, out: GruForwardOutputs): void;
-  /** Prepares the backward pass; nothing is computed until a gradient is asked for. */
-  backward(shape: GruShape, args: GruBackwardArgs): GruGradients;
+  /**
+   * Prepares the backward pass; nothing is computed until a gradient is asked for. Buffers the
+   * gradients share may come from `scratch` (they must be written in full before they are read);
+   * default plain allocation.
+   */
+  backward(shape: GruShape, args: GruBackwardArgs, scratch?: Float32Allocator): GruGradients;
 }

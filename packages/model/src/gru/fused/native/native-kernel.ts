@@ -9,6 +9,7 @@
  * is process-wide); each product is one BLAS call, so results do not depend on call order.
  */
 import { savedWidth, type GruBackwardArgs, type GruForwardArgs, type GruForwardOutputs, type GruGradients, type GruKernel, type GruShape } from '../types.js';
+import { FRESH_ARRAYS, type Float32Allocator } from '../float32-pool.js';
 import { nativeAddon, type NativeAddon } from './addon.js';
 
 const NO = 0;
@@ -55,8 +56,8 @@ class NativeGruKernel implements GruKernel {
     );
   }
 
-  backward(shape: GruShape, args: GruBackwardArgs): GruGradients {
-    return new NativeGruGradients(this, shape, args);
+  backward(shape: GruShape, args: GruBackwardArgs, scratch: Float32Allocator = FRESH_ARRAYS): GruGradients {
+    return new NativeGruGradients(this, shape, args, scratch);
   }
 }
 
@@ -84,6 +85,7 @@ class NativeGruGradients implements GruGradients {
     private readonly k: NativeGruKernel,
     private readonly shape: GruShape,
     private readonly args: GruBackwardArgs,
+    private readonly scratch: Float32Allocator,
   ) {}
 
   private bptt(): Bptt {
@@ -91,12 +93,14 @@ class NativeGruGradients implements GruGradients {
     const { batch: B, steps: T, units: u } = this.shape;
     const ra = this.shape.variant === 'reset-after';
     const a = this.args;
+    // gru_backward writes each of these in full.
+    const take = (n: number) => this.scratch.take(n);
     const r: Bptt = {
-      dA: new Float32Array(B * T * 3 * u),
-      dN: ra ? new Float32Array(B * T * u) : undefined,
-      hprev: new Float32Array(B * T * u),
-      rh: ra ? undefined : new Float32Array(B * T * u),
-      dh0: new Float32Array(B * u),
+      dA: take(B * T * 3 * u),
+      dN: ra ? take(B * T * u) : undefined,
+      hprev: take(B * T * u),
+      rh: ra ? undefined : take(B * T * u),
+      dh0: take(B * u),
     };
     this.k.useThreads(this.shape);
     this.k.addon.gruBackward(

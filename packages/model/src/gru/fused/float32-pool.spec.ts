@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { Float32Pool } from './float32-pool.js';
+
+describe('Float32Pool', () => {
+  it('hands back a given array for the same length only, and new ones otherwise', () => {
+    const pool = new Float32Pool();
+    const a = pool.take(10);
+    pool.give([a]);
+    expect(pool.idleBytes).toBe(40);
+    expect(pool.take(11)).not.toBe(a);
+    expect(pool.take(10)).toBe(a);
+    expect(pool.idleBytes).toBe(0);
+    expect(pool.take(10)).not.toBe(a);
+  });
+
+  it('keeps at most maxBytes of idle arrays', () => {
+    const pool = new Float32Pool(100);
+    pool.give([new Float32Array(20), new Float32Array(20)]); // 80 + 80 bytes: the second is dropped
+    expect(pool.idleBytes).toBe(80);
+    pool.clear();
+    expect(pool.idleBytes).toBe(0);
+  });
+
+  it('a lease returns what it took once, and refuses to lend after it ended', () => {
+    const pool = new Float32Pool();
+    const lease = pool.lease();
+    lease.take(4);
+    lease.take(6);
+    expect(pool.idleBytes).toBe(0);
+    lease.end();
+    expect(pool.idleBytes).toBe(40);
+    lease.end();
+    expect(pool.idleBytes).toBe(40);
+    expect(() => lease.take(1)).toThrow(/after the lease ended/);
+  });
+
+  it('endAfterThisJob returns the arrays only once the running job has finished', async () => {
+    const pool = new Float32Pool();
+    const lease = pool.lease();
+    const a = lease.take(8);
+    lease.endAfterThisJob();
+    // Still this job: the arrays are not available yet.
+    expect(pool.idleBytes).toBe(0);
+    expect(pool.take(8)).not.toBe(a);
+    await Promise.resolve();
+    expect(pool.idleBytes).toBe(32);
+    expect(pool.take(8)).toBe(a);
+  });
+});
