@@ -23,6 +23,7 @@ export const FRESH_ARRAYS: Float32Allocator = { take: (length) => new Float32Arr
 export class Float32Pool {
   private readonly free = new Map<number, Float32Array[]>();
   private freeBytes = 0;
+  private created = 0;
 
   /** `maxBytes`: arrays given back beyond this many idle bytes are left to the garbage collector. */
   constructor(readonly maxBytes = 256 * 2 ** 20) {}
@@ -30,7 +31,10 @@ export class Float32Pool {
   /** An idle array of `length`, or a new one. */
   take(length: number): Float32Array {
     const reused = this.free.get(length)?.pop();
-    if (reused === undefined) return new Float32Array(length);
+    if (reused === undefined) {
+      this.created += 1;
+      return new Float32Array(length);
+    }
     this.freeBytes -= reused.byteLength;
     return reused;
   }
@@ -49,6 +53,11 @@ export class Float32Pool {
   /** Bytes held by idle arrays. */
   get idleBytes(): number {
     return this.freeBytes;
+  }
+
+  /** Arrays `take` had to create (none idle of that length). */
+  get allocations(): number {
+    return this.created;
   }
 
   /** Drops every idle array. */
@@ -83,15 +92,5 @@ export class Float32Lease implements Float32Allocator {
     this.ended = true;
     this.pool.give(this.taken);
     this.taken = [];
-  }
-
-  /**
-   * Ends the lease once the running JavaScript job has finished (a microtask). A TF.js backward
-   * pass calls every gradient closure of an op synchronously, right after its gradient function
-   * returns, and which of them it calls depends on the tape; so the gradient function cannot end
-   * the lease itself, but everything that reads the arrays has run by the next microtask.
-   */
-  endAfterThisJob(): void {
-    queueMicrotask(() => this.end());
   }
 }

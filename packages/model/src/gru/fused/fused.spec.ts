@@ -11,7 +11,7 @@ import { Rng } from '../../rng.js';
 import { finiteDiff, maxRelError, refGruLayer, type RefLayer, type Variant } from '../gru-reference.testing.js';
 import { gruLayer, gruLayerComposite, gruLayerFused } from '../layer.js';
 import { nativeAddonUnavailable } from './native/addon.js';
-import { FUSED_GRU_BACKENDS, clearFusedScratch, fusedScratchIdleBytes, seedFusedScratch } from './op.js';
+import { FUSED_GRU_BACKENDS, clearFusedScratch, fusedScratchAllocations, fusedScratchIdleBytes, seedFusedScratch } from './op.js';
 import { configureGruKernel, resolveFusedImpl } from './select.js';
 import type { GruKernel } from './types.js';
 
@@ -249,6 +249,20 @@ describe.skipIf(tf.getBackend() !== 'wasm')('fused GRU op on wasm: pooled arrays
       expect(fusedScratchIdleBytes()).toBe(idle);
     });
   }
+
+  it('a synchronous loop of backward passes reuses the same arrays (no microtask needed to return them)', () => {
+    const kernel = resolveFusedImpl({ mode: 'fused', impl: 'auto', threads: 1 });
+    const c = makeCase('sync loop', { B: 4, T: 6, I: 3, U: 5 }, 'cho2014', false);
+    clearFusedScratch();
+    const first = tfjsRun(c, fusedWith(kernel));
+    tfjsRun(c, fusedWith(kernel));
+    const created = fusedScratchAllocations();
+    for (let i = 0; i < 10; i++) {
+      const again = tfjsRun(c, fusedWith(kernel));
+      expect(again.grads.get('recurrentKernel')).toEqual(first.grads.get('recurrentKernel'));
+    }
+    expect(fusedScratchAllocations()).toBe(created);
+  });
 });
 
 describe('gruLayer dispatch', () => {

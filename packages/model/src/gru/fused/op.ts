@@ -19,8 +19,9 @@
  * Arrays per backend: the cpu backend hands out its own arrays and adopts those it is given, so
  * nothing is copied. The wasm backend copies: what a call copies off its heap, its outputs before
  * they are copied on, its gate values and its backward pass's buffers come from a pool
- * (float32-pool.ts) and go back to it when the call ends, or after its backward pass; a
- * forward-only call reads its inputs and writes its outputs on the heap in place.
+ * (float32-pool.ts) and go back to it when the call ends, or after its backward pass (see
+ * `endAfterItsClosures`); a forward-only call reads its inputs and writes its outputs on the heap
+ * in place.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GruLayerParams, GruVariant } from '../cell.js';
@@ -37,7 +38,6 @@ type FusedBackend = (typeof FUSED_GRU_BACKENDS)[number];
 /** Scratch arrays of one op call and its backward pass, returned together. */
 interface CallScratch extends Float32Allocator {
   end(): void;
-  endAfterThisJob(): void;
 }
 
 /** Per-call state shared by the forward kernel and its gradient (see the file comment). */
@@ -79,7 +79,7 @@ interface BackendIo {
 /** The arrays of the wasm backend's calls (it copies what it is handed, so they can be reused). */
 const wasmPool = new Float32Pool();
 
-const NO_SCRATCH: CallScratch = { take: FRESH_ARRAYS.take, end() {}, endAfterThisJob() {} };
+const NO_SCRATCH: CallScratch = { take: FRESH_ARRAYS.take, end() {} };
 
 const backendIo: Record<FusedBackend, BackendIo> = {
   // The cpu backend hands out its own arrays and keeps the ones it is given (no copies): nothing to reuse.
@@ -111,6 +111,11 @@ export function fusedScratchIdleBytes(): number {
   return wasmPool.idleBytes;
 }
 
+/** Arrays the wasm backend's pool has had to create so far (for tests). */
+export function fusedScratchAllocations(): number {
+  return wasmPool.allocations;
+}
+
 /** Puts arrays into the wasm backend's pool, as if earlier calls had returned them (tests fill them with garbage). */
 export function seedFusedScratch(arrays: Float32Array[]): void {
   wasmPool.give(arrays);
@@ -119,6 +124,29 @@ export function seedFusedScratch(arrays: Float32Array[]): void {
 /** Empties the wasm backend's array pool. */
 export function clearFusedScratch(): void {
   wasmPool.clear();
+}
+
+/**
+ * The scratch of the latest backward pass, which its gradient closures may still read. TF.js runs
+ * a backward pass node by node, and calls every gradient closure of a node right after that
+ * node's gradient function returns (tfjs-core `backpropagateGradients`); which closures, only it
+ * knows. So a call's arrays go back when the next backward pass of this op starts, or when the
+ * running job ends (a microtask), whichever comes first: a synchronous training loop, which never
+ * lets a microtask run, holds one call's arrays, not every call's.
+ */
+let pendingBackward: CallScratch | undefined;
+let flushQueued = false;
+
+function endAfterItsClosures(scratch: CallScratch): void {
+  pendingBackward?.end();
+  pendingBackward = scratch;
+  if (flushQueued) return;
+  flushQueued = true;
+  queueMicrotask(() => {
+    flushQueued = false;
+    pendingBackward?.end();
+    pendingBackward = undefined;
+  });
 }
 
 function shapeOf(x: tf.TensorInfo, recurrentKernel: tf.TensorInfo, attrs: FusedAttrs): GruShape {
@@ -192,7 +220,7 @@ const gradient: tf.GradConfig = {
       fill(get(), out);
       return tf.tensor(out, dims);
     };
-    scratch.endAfterThisJob();
+    endAfterItsClosures(scratch);
     return {
       x: () => tensor([B, T, I], (g, o) => g.dx(o)),
       h0: () => tensor([B, u], (g, o) => g.dh0(o)),
