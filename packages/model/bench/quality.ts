@@ -4,11 +4,11 @@
  *
  * The best configuration is `BEST_CONFIG` below: TimeGAN with the paper's 24 hidden units and 3
  * layers, 4000 embedding and 4000 supervised iterations, then joint iterations until the budget
- * ends (about 9400 of them when three seeds share 2 cores for 60 minutes), sampling from the
- * weight average with decay 0.995: discriminative 0.036 ± 0.005 on stocks (TimeGAN 0.102) and
- * 0.014 ± 0.013 on sines (TimeGAN 0.011; the last iterate of the same runs 0.078 and 0.058;
- * 0.49 for the plain GRU-GAN default; bench/QUALITY.md), each seed scored with one classifier
- * training, before `--disc-repetitions` (sines variants scored with five reached 0.024 at best). `--kind grugan` measures the plain
+ * ends (about 18 300 of them when three seeds share 2 cores for 60 minutes), sampling from the
+ * weight average with decay 0.995: discriminative 0.0155 ± 0.0077 on sines (TimeGAN 0.011; the
+ * last iterate of the same runs 0.035; five classifier trainings per seed) and 0.036 ± 0.005 on
+ * stocks (TimeGAN 0.102; one classifier training per seed, with about 9400 joint iterations);
+ * 0.49 for the plain GRU-GAN default (bench/QUALITY.md). `--kind grugan` measures the plain
  * default instead.
  *
  * Per seed: train that configuration (only the seed and the data differ) until its step
