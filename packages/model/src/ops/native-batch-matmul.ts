@@ -12,14 +12,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NativeAddon } from '../gru/fused/native/addon.js';
+import { wasmHeap } from './wasm-heap.js';
 
 const BACKEND = 'wasm';
-
-/** The parts of the wasm backend this kernel uses (public methods of its `BackendWasm`). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap };
 
@@ -40,7 +35,7 @@ function batchMatMul(addon: NativeAddon, original: tf.KernelFunc) {
     const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
     const batchA = size(a.shape.slice(0, -2)), batchB = size(b.shape.slice(0, -2)), batch = size(outer);
     if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return original(args as never) as tf.TensorInfo;
-    const backend = args.backend as unknown as WasmHeapBackend;
+    const backend = wasmHeap(args.backend);
     const out = backend.makeOutput([...outer, M, N], 'float32');
     // Views after makeOutput: allocating may grow the heap, which detaches earlier views.
     const av = backend.typedArrayFromHeap(a), bv = backend.typedArrayFromHeap(b), cv = backend.typedArrayFromHeap(out);

@@ -25,6 +25,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GruLayerParams, GruVariant } from '../cell.js';
+import { wasmHeap } from '../../ops/wasm-heap.js';
 import { FRESH_ARRAYS, Float32Pool, type Float32Allocator } from './float32-pool.js';
 import { savedWidth, type GruBackwardArgs, type GruGradients, type GruKernel, type GruShape } from './types.js';
 
@@ -58,12 +59,6 @@ interface FusedAttrs {
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap };
 
-/** The wasm backend's public methods for tensors on its heap. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: 'float32', memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
 /** How the op reads inputs, makes outputs and gets scratch arrays on one backend. */
 interface BackendIo {
   /** Scratch for one call. */
@@ -93,15 +88,15 @@ const backendIo: Record<FusedBackend, BackendIo> = {
   wasm: {
     scratch: () => wasmPool.lease(),
     read: (backend, t, scratch) => {
-      const view = (backend as unknown as WasmHeapBackend).typedArrayFromHeap(t);
+      const view = wasmHeap(backend).typedArrayFromHeap(t);
       const copy = scratch.take(view.length);
       copy.set(view);
       return copy;
     },
-    makeOutput: (backend, shape, values) => (backend as unknown as WasmHeapBackend).makeOutput(shape, 'float32', undefined, values),
+    makeOutput: (backend, shape, values) => wasmHeap(backend).makeOutput(shape, 'float32', undefined, values),
     heap: {
-      output: (backend, shape) => (backend as unknown as WasmHeapBackend).makeOutput(shape, 'float32'),
-      view: (backend, t) => (backend as unknown as WasmHeapBackend).typedArrayFromHeap(t),
+      output: (backend, shape) => wasmHeap(backend).makeOutput(shape, 'float32'),
+      view: (backend, t) => wasmHeap(backend).typedArrayFromHeap(t),
     },
   },
 };
