@@ -24,6 +24,8 @@ export const StepMetricsLine = z.object({
   extra: z.record(z.string(), z.number().nullable()).default({}),
   /** Distribution metrics of generated vs held-out windows, on evaluation steps only. */
   eval: z.record(z.string(), z.number().nullable()).optional(),
+  /** With `training.selection`, on scored steps: the snapshot's discriminative score. */
+  selection: z.number().optional(),
   time: z.string().optional(),
 });
 export type StepMetricsLine = z.infer<typeof StepMetricsLine>;

@@ -15,6 +15,8 @@ export const RUN_FILES = {
   /** The validated trial config training ran with. */
   config: 'config.json',
   checkpoint: 'checkpoint.grugan',
+  /** With `training.selection`: the snapshot the classifier scored lowest, which samples.csv comes from. */
+  selected: 'selected.grugan',
   /** One JSON line per step (`StepMetricsLine`). */
   metrics: 'metrics.jsonl',
   /** Generated sequences in original units, `sequence,step,<features>`. */
@@ -65,6 +67,8 @@ export const TrainSummary = z.object({
   workers: z.number().int().positive(),
   /** ISO time training finished. */
   finishedAt: z.string(),
+  /** With `training.selection`: the step samples come from and its selection score. */
+  selected: z.object({ step: z.number().int().nonnegative(), score: z.number() }).optional(),
 });
 export type TrainSummary = z.infer<typeof TrainSummary>;
 

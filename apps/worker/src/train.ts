@@ -87,6 +87,8 @@ async function setUp(ctx: TrainContext): Promise<Run> {
   const config = ctx.record.config;
   const backend = await selectBackend(undefined, log);
   log.info({ backend }, 'backend selected');
+  // Choosing a snapshot by a post-hoc classifier is `grugan train`'s (one process); a trial's checkpoint is its last step.
+  if (config.training.selection.every > 0) log.warn('training.selection is not applied in distributed trials: the checkpoint holds the last step');
   recordBackend(ctx.metrics, backend);
   labelSweep(ctx.metrics, { trial: identity.trialId, rank: identity.rank, sweep: ctx.record.sweepId });
   const data = await prepareData(config.data, config.seed);

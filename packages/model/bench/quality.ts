@@ -37,6 +37,9 @@
  *   [--set optimizer.beta1=0.9 ...]  (TrialConfig fields by dotted path, over the configuration; numbers parsed)
  *   [--ema 0.99,0.999]        (also score samples drawn with exponential moving averages of the weights over the
  *                              adversarial iterations, one per decay)
+ *   [--select-ticks 8 --select-from 0.5]  (ClassifierSelection on a clock: score the sampling weights at 8 evenly
+ *                              spaced times from half the budget on, and at the end, all inside the budget; also
+ *                              report the lowest-scoring snapshot as "selected")
  * Stocks default to `stock_data.csv` of the shared data sets (`../shared/datasets/` beside the
  * repository, or $GRUGAN_DATASETS_DIR); --data overrides.
  */
@@ -45,6 +48,7 @@ import { parseArgs } from 'node:util';
 import { TrialConfig } from '@grugan/protocol';
 import {
   BatchSampler,
+  ClassifierSelection,
   createTrainer,
   Rng,
   invertScaler,
@@ -60,6 +64,7 @@ import {
   WeightAverage,
   type DistributionMetrics,
   type StepMetrics,
+  type TrainerState,
   type WindowedData,
 } from '../src/index.js';
 
@@ -88,6 +93,8 @@ const { values: args } = parseArgs({
     'first-seed': { type: 'string', default: '42' },
     set: { type: 'string', multiple: true, default: [] },
     ema: { type: 'string', default: '' },
+    'select-ticks': { type: 'string', default: '0' },
+    'select-from': { type: 'string', default: '0.5' },
   },
 });
 
@@ -109,6 +116,15 @@ const discRepetitions = Math.round(positive('disc-repetitions', args['disc-repet
 /** Decays of the weight averages scored beside the last iterate (`--ema 0.99,0.999`). */
 const emaDecays = args.ema === '' ? [] : args.ema.split(',').map(Number);
 for (const d of emaDecays) if (!(d > 0 && d < 1)) throw new Error(`--ema takes decays in (0, 1), comma-separated; got ${args.ema}`);
+/**
+ * Classifier selection on a clock: training here ends on a time budget, so the snapshots are
+ * scored at times, not steps: `--select-ticks` N evenly spaced from `--select-from` (a fraction of
+ * the budget) on, and at the end; 0 = off. Repetitions and iterations from `training.selection`.
+ */
+const selectTicks = Math.round(Number(args['select-ticks']));
+const selectFrom = Number(args['select-from']);
+if (!(selectTicks >= 0)) throw new Error(`--select-ticks must be a count ≥ 0, got ${args['select-ticks']}`);
+if (!(selectFrom >= 0 && selectFrom < 1)) throw new Error(`--select-from must be a fraction of the budget in [0, 1), got ${args['select-from']}`);
 
 /** The best configuration measured (the same as examples/timegan-sines.yaml); see the file comment. */
 const BEST_CONFIG = {
@@ -203,24 +219,47 @@ for (let k = 0; k < seeds; k++) {
   // Weight averages, scored beside the last iterate with the same noise. They start with the
   // adversarial phase (TimeGAN's phase 3): before it the generator has not trained at all.
   let averages: WeightAverage[] = [];
-  const onStep = emaDecays.length === 0 ? undefined : (m: StepMetrics) => {
+  // Snapshots scored in the model's own units (the scaled windows), with their own noise and classifier seeds.
+  const select = config.training.selection;
+  const selection = selectTicks > 0 ? new ClassifierSelection<TrainerState>(scaled, { seed, repetitions: select.repetitions, classifier: { iterations: select.iterations } }) : undefined;
+  const tickSeconds = ((1 - selectFrom) * budgetSeconds) / Math.max(1, selectTicks);
+  let nextTick = selectFrom * budgetSeconds;
+  const onStep = (m: StepMetrics) => {
+    if (m.step % 2000 === 0) console.log(`seed ${seed}: step ${m.step} at ${elapsed().toFixed(0)} s`);
     if (m.extra?.phase !== undefined && m.extra.phase !== 3) return;
-    const w = trainer.getWeights();
-    if (averages.length === 0) averages = emaDecays.map((d) => new WeightAverage(d, w));
-    else for (const a of averages) a.update(w);
+    if (emaDecays.length > 0) {
+      const w = trainer.getWeights();
+      if (averages.length === 0) averages = emaDecays.map((d) => new WeightAverage(d, w));
+      else for (const a of averages) a.update(w);
+    }
+    if (selection && elapsed() >= nextTick) {
+      nextTick += tickSeconds;
+      const s = selection.consider(m.step, trainer, () => trainer.getState());
+      console.log(`seed ${seed}: step ${m.step} selection score ${s.score.toFixed(4)} (${s.seconds.toFixed(0)} s)`);
+    }
   };
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  const run = await runTraining({ trainer, sampler, steps: config.training.steps, onStep, shouldStop: () => elapsed() > budgetSeconds });
-  const trainSeconds = elapsed();
+  // With selection, training leaves time for one last scoring of the final weights inside the budget.
+  const shouldStop = () => elapsed() + (selection?.lastSeconds ?? 0) > budgetSeconds;
+  const run = await runTraining({ trainer, sampler, steps: config.training.steps, onStep, shouldStop });
   if (run.status === 'diverged') trainer.setState(run.lastGoodState!);
+  if (selection && selection.scores.at(-1)?.step !== trainer.step) {
+    const s = selection.consider(trainer.step, trainer, () => trainer.getState());
+    console.log(`seed ${seed}: step ${trainer.step} (last) selection score ${s.score.toFixed(4)} (${s.seconds.toFixed(0)} s)`);
+  }
+  const trainSeconds = elapsed();
   const { average: own, ...last } = trainer.getState();
-  // The last iterate, the trainer's own average (training.emaDecay > 0), then those of --ema.
+  /** A state that samples from its weight average (where it has one) without keeping the average. */
+  const averaged = ({ average, ...s }: TrainerState) => (average ? { ...s, weights: { ...s.weights, ...average.weights } } : s);
+  // The last iterate, the trainer's own average (training.emaDecay > 0), then those of --ema, then the selected snapshot.
   const variants = [
     { label: 'last', state: last },
-    ...(own ? [{ label: `ema ${own.decay}`, state: { ...last, weights: { ...last.weights, ...own.weights } } }] : []),
+    ...(own ? [{ label: `ema ${own.decay}`, state: averaged({ ...last, average: own }) }] : []),
     ...averages.filter((a) => a.decay !== own?.decay).map((a) => ({ label: `ema ${a.decay}`, state: { ...last, weights: a.weights() } })),
+    ...(selection?.best ? [{ label: 'selected', state: averaged(selection.best.state) }] : []),
   ];
+  if (selection?.best) console.log(`seed ${seed}: selected the weights of step ${selection.best.step} (selection score ${selection.best.score.toFixed(4)})`);
   let realPredictive: number | undefined;
   for (const v of variants) {
     trainer.setState(v.state);

@@ -26,6 +26,14 @@ describe('TrialConfig', () => {
     expect(formatZodError(TrialConfig.safeParse({ model: { kind: 'rcgan' } }).error!)).toContain('model.kind');
   });
 
+  it('leaves training.selection off by default and names its invalid fields', () => {
+    expect(TrialConfig.parse({}).training.selection).toEqual({ every: 0, from: 0, repetitions: 3, iterations: 2000 });
+    expect(TrialConfig.parse({ training: { selection: { every: 1500, from: 14000 } } }).training.selection).toEqual({ every: 1500, from: 14000, repetitions: 3, iterations: 2000 });
+    const text = formatZodError(TrialConfig.safeParse({ training: { selection: { every: -1, repetitions: 0 } } }).error!);
+    expect(text).toContain('training.selection.every');
+    expect(text).toContain('training.selection.repetitions');
+  });
+
   it('rejects a data section naming both a built-in data set and a file', () => {
     const result = TrialConfig.safeParse({ data: { dataset: 'sines', path: 'x.csv' } });
     expect(result.success).toBe(false);

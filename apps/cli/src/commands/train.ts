@@ -1,7 +1,8 @@
 /**
  * `grugan train`: trains one GRU-GAN in this process (or W data-parallel ranks with
  * `--workers W`) and writes a run directory: `config.json`, `checkpoint.grugan`,
- * `metrics.jsonl`, `samples.csv` (in the data's original units), `summary.json` and, unless
+ * `metrics.jsonl`, `samples.csv` (in the data's original units), `summary.json`, with
+ * `training.selection` also `selected.grugan` (the snapshot samples come from) and, unless
  * `--no-report`, `report.html`; then prints a summary.
  */
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
@@ -11,12 +12,14 @@ import {
   BACKEND_NAMES,
   BatchSampler,
   captureTrainingState,
+  ClassifierSelection,
   createTrainer,
   evaluateGenerator,
   prepareData,
   runTraining,
   saveCheckpoint,
   selectBackend,
+  selectionDue,
   type PreparedData,
   type StepMetrics,
   type TrainerState,
@@ -88,9 +91,8 @@ async function train(flags: TrainFlags): Promise<number> {
   await writeFile(join(out, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
   const metricsPath = join(out, RUN_FILES.metrics);
   await writeFile(metricsPath, '');
-  const checkpointPath = join(out, RUN_FILES.checkpoint);
-  const save = (state: TrainerState) =>
-    saveCheckpoint(checkpointPath, {
+  const saveTo = (path: string, state: TrainerState) =>
+    saveCheckpoint(path, {
       config,
       trainer: state,
       scaler: data.scaler,
@@ -98,6 +100,7 @@ async function train(flags: TrainFlags): Promise<number> {
       source: data.source,
       createdAt: new Date().toISOString(),
     }).then(() => undefined);
+  const save = (state: TrainerState) => saveTo(join(out, RUN_FILES.checkpoint), state);
 
   const total = config.training.steps;
   const trainer = createTrainer(config, data.train.features); // model.kind: grugan or timegan
@@ -113,9 +116,15 @@ async function train(flags: TrainFlags): Promise<number> {
   const evalReal = data.test.count >= 2 ? data.test : data.train;
   const evalEvery = config.training.evalEvery;
   const evaluateAt = (step: number) => flags.workers === 1 && evalReal.count >= 2 && evalEvery > 0 && (step % evalEvery === 0 || step === total);
+  // training.selection: a post-hoc classifier scores snapshots against the training windows (the
+  // most windows, so the least noisy score); samples come from the lowest. One process only.
+  const select = config.training.selection;
+  const selection = select.every > 0 && flags.workers === 1 ? new ClassifierSelection<TrainerState>(data.train, { seed: config.seed, repetitions: select.repetitions, classifier: { iterations: select.iterations } }) : undefined;
+  if (select.every > 0 && flags.workers > 1) process.stderr.write('grugan train: training.selection runs in one process only; with --workers the samples come from the last step\n');
   const onStep = async (m: StepMetrics) => {
     const evaluation = evaluateAt(m.step) ? { eval: evaluateGenerator(trainer, evalReal, { seed: config.seed }) } : {};
-    pending.push(`${JSON.stringify({ ...m, ...evaluation, time: new Date().toISOString() })}\n`);
+    const scored = selection && selectionDue(select, m.step, total) ? { selection: selection.consider(m.step, trainer, () => trainer.getState()).score } : {};
+    pending.push(`${JSON.stringify({ ...m, ...evaluation, ...scored, time: new Date().toISOString() })}\n`);
     progress.update(m.step, stepLosses(m));
     if (m.step % config.training.logEvery === 0) await flush();
   };
@@ -152,10 +161,23 @@ async function train(flags: TrainFlags): Promise<number> {
     progress.stop();
     await flush();
     const seconds = (performance.now() - started) / 1000;
+    const selected = selection?.best;
+    if (selected) {
+      await saveTo(join(out, RUN_FILES.selected), selected.state);
+      trainer.setState(selected.state); // samples.csv from the selected snapshot
+    }
     const labels = sampleLabels(config, flags.samples, config.seed, { trainLabels: data.train.labels }); // conditional models: the data's label mix
     const samples = generateSamples(trainer, { n: flags.samples, seqLen: data.train.seqLen, seed: config.seed, scaler: data.scaler, columns: data.train.columns, labels });
     await writeSamplesCsv(join(out, RUN_FILES.samples), samples);
-    const summary: TrainSummary = { status, steps: step, seconds, backend, workers: flags.workers, finishedAt: new Date().toISOString() };
+    const summary: TrainSummary = {
+      status,
+      steps: step,
+      seconds,
+      backend,
+      workers: flags.workers,
+      finishedAt: new Date().toISOString(),
+      ...(selected ? { selected: { step: selected.step, score: selected.score } } : {}),
+    };
     await writeFile(join(out, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
     lines = [
       `status     ${status}${reason ? ` (${reason})` : ''}`,
@@ -163,6 +185,7 @@ async function train(flags: TrainFlags): Promise<number> {
       `wall time  ${seconds.toFixed(1)} s`,
       `steps/s    ${(step / seconds).toFixed(2)}`,
       `backend    ${backend}${flags.workers > 1 ? ` x ${flags.workers} workers` : ''}`,
+      ...(selected ? [`samples    from step ${selected.step} (selection score ${selected.score.toFixed(4)} of ${selection!.scores.length} scored; ${RUN_FILES.selected})`] : []),
       `data       ${data.source} (${data.train.count} train / ${data.test.count} test windows)`,
       `output     ${out}`,
     ];

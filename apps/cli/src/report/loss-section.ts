@@ -3,7 +3,8 @@
  * trainer logged (`extra`: dReal/dFake for the GRU-GAN; for TimeGAN each phase's losses —
  * aeLoss and reconstruction in phase 1, supervised in phase 2, the joint terms in phase 3).
  * TimeGAN reports D and G loss as 0 before its joint phase, so only phase-3 steps are drawn
- * for them. Then the distribution metrics that `grugan train` logs at evaluation steps. Long runs are averaged into at most `MAX_POINTS` buckets per series, which both
+ * for them. Then the distribution metrics that `grugan train` logs at evaluation steps and, with
+ * `training.selection`, the scores of the snapshots it chose among. Long runs are averaged into at most `MAX_POINTS` buckets per series, which both
  * bounds the SVG and smooths the GAN's step-to-step noise.
  */
 import type { MetricsLog, StepMetricsLine } from '../metrics-log.js';
@@ -77,6 +78,15 @@ export function lossSection(log: MetricsLog, modelKind: string, metricsPath: str
       id: 'eval-during-training',
       spec: lossTermsSpec(points, metrics, 'Distribution metrics during training'),
       caption: `Generated vs held-out windows at ${evaluated.length} evaluation step(s) (every training.evalEvery steps and the last), in the scaled units the model trains on; lower is better.`,
+    });
+  }
+  const scored = log.steps.filter((m) => m.selection !== undefined);
+  if (scored.length > 0) {
+    const best = scored.reduce((a, b) => (b.selection! < a.selection! ? b : a));
+    section.figures.push({
+      id: 'selection',
+      spec: lossTermsSpec(series(scored, 'selection', (m) => m.selection), ['selection'], 'Selection: discriminative score of the sampling weights'),
+      caption: `training.selection scored ${scored.length} snapshot(s) against the training windows; samples come from step ${best.step}, the lowest (${best.selection!.toFixed(4)}).`,
     });
   }
   return section;

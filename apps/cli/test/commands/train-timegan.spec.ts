@@ -75,6 +75,37 @@ describe('grugan train --config (model.kind: timegan)', () => {
     for (const term of ['aeLoss', 'supervised', 'gMoments', 'eLoss']) expect(html).toContain(`>${term}</text>`);
   });
 
+  it('with training.selection, samples from the snapshot a classifier scored lowest', async () => {
+    const selectPath = join(dir, 'select.yaml');
+    const base = await readFile(configPath, 'utf8');
+    // 10 steps: 2 + 2 pre-training, 6 joint; snapshots scored at steps 6, 8 and 10 (the last).
+    await writeFile(selectPath, base.replace('  steps: 6', '  steps: 10\n  emaDecay: 0.9\n  selection:\n    every: 2\n    from: 6\n    repetitions: 1\n    iterations: 30'));
+    const out = join(dir, 'selected');
+    const r = await runCli(['train', '--config', selectPath, '--seed', '3', '--out', out, '--samples', '4']);
+    expect(r.code, r.stderr).toBe(0);
+    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const scored = metrics.filter((m) => m.selection !== undefined);
+    expect(scored.map((m) => m.step)).toEqual([6, 8, 10]);
+    for (const m of scored) expect(m.selection >= 0 && m.selection <= 0.5).toBe(true);
+    const best = scored.reduce((a, b) => (b.selection < a.selection ? b : a));
+
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    expect(summary.selected).toEqual({ step: best.step, score: best.selection });
+    expect(r.stdout).toContain(`samples    from step ${best.step} (selection score ${best.selection.toFixed(4)} of 3 scored; selected.grugan)`);
+    const selected = await loadCheckpoint(join(out, 'selected.grugan'));
+    expect(selected.trainer.step).toBe(best.step);
+    expect(selected.trainer.average?.decay).toBe(0.9);
+    expect((await loadCheckpoint(join(out, 'checkpoint.grugan'))).trainer.step).toBe(10); // the last step stays the checkpoint to resume from
+
+    // samples.csv is what the selected snapshot generates.
+    const again = join(dir, 'selected.csv');
+    const s = await runCli(['sample', '--checkpoint', join(out, 'selected.grugan'), '-n', '4', '--out', again]);
+    expect(s.code, s.stderr).toBe(0);
+    expect(parseCsv(await readFile(again, 'utf8')).feature0).toEqual(parseCsv(await readFile(join(out, 'samples.csv'), 'utf8')).feature0);
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain(`training.selection scored 3 snapshot(s) against the training windows; samples come from step ${best.step}`);
+  });
+
   it('trains with two data-parallel ranks', async () => {
     const out = join(dir, 'parallel');
     const r = await runCli(['train', '--config', configPath, '--workers', '2', '--out', out, '--samples', '2']);

@@ -1,0 +1,105 @@
+/**
+ * Chooses which weights a run samples from: at a few points late in training, the windows the
+ * current sampling weights generate are scored with TimeGAN's discriminative score (a post-hoc
+ * classifier, averaged over a few trainings), and the snapshot scoring lowest is kept.
+ *
+ * Why: on sines the weight average's score moves by a factor of two between points a few thousand
+ * iterations apart (one seed 0.013 at 18 500 steps, 0.026 at 26 250), so where the budget happens
+ * to end decides much of a run's result. The distribution metrics are cheaper but do not pick the
+ * snapshots a classifier prefers (lowest MMD² was measured not to; bench/QUALITY.md).
+ *
+ * The selection draws its own noise (stream 'selection') and trains its classifiers with seeds
+ * `seed + SELECTION_SEED_OFFSET + r`, so a final evaluation with the usual seeds scores the chosen
+ * weights on samples and classifiers the choice never saw.
+ */
+import type { SelectionConfig } from '@grugan/protocol';
+import { Rng } from '../rng.js';
+import type { Trainer } from '../trainer/trainer.js';
+import type { WindowedData } from '../types.js';
+import { discriminativeScore, type DiscriminativeOptions } from './discriminative.js';
+import { EvalError, EvalErrorCode } from './errors.js';
+import { repeatScore } from './post-hoc-scores.js';
+
+/** Added to the run's seed for the selection's classifiers (final scores use seed + 0 … 4). */
+export const SELECTION_SEED_OFFSET = 10_000;
+
+/**
+ * Whether `training.selection` scores the snapshot after `step`: every `every` steps from `from`
+ * on, and at `lastStep` (when given and not before `from`). Never when `every` is 0.
+ */
+export function selectionDue(select: Pick<SelectionConfig, 'every' | 'from'>, step: number, lastStep?: number): boolean {
+  if (select.every === 0 || step < select.from) return false;
+  return (step - select.from) % select.every === 0 || step === lastStep;
+}
+
+export interface ClassifierSelectionOptions {
+  /** Seed of the run: the selection's noise and classifiers derive from it. */
+  seed: number;
+  /** Classifier trainings per snapshot, averaged; default 3. */
+  repetitions?: number;
+  /** The classifier's settings; default TimeGAN's protocol (2000 iterations, batch 128, lr 1e-3). */
+  classifier?: Omit<DiscriminativeOptions, 'seed'>;
+  /** Windows generated per snapshot; default as many as `real` has. */
+  maxSamples?: number;
+}
+
+/** One scored snapshot. */
+export interface SelectionScore {
+  step: number;
+  /** Mean discriminative score of the snapshot's windows (lower is better). */
+  score: number;
+  /** Wall time of generating and scoring, seconds. */
+  seconds: number;
+}
+
+export class ClassifierSelection<S> {
+  /** Every snapshot scored, in order. */
+  readonly scores: SelectionScore[] = [];
+  /** The lowest-scoring snapshot so far and what `consider` captured for it. */
+  best?: SelectionScore & { state: S };
+  private readonly repetitions: number;
+
+  constructor(
+    private readonly real: WindowedData,
+    private readonly opts: ClassifierSelectionOptions,
+  ) {
+    this.repetitions = opts.repetitions ?? 3;
+    if (!Number.isInteger(this.repetitions) || this.repetitions < 1) {
+      throw new EvalError(EvalErrorCode.BadOption, `repetitions must be a positive integer, got ${this.repetitions}`);
+    }
+  }
+
+  /**
+   * Generates windows with the trainer's sampling weights (its weight average where it keeps
+   * one), scores them, and keeps `capture()` when they score lowest so far. Returns the score.
+   */
+  consider(step: number, trainer: Pick<Trainer, 'generate' | 'sampleNoise' | 'conditionDim'>, capture: () => S): SelectionScore {
+    const started = performance.now();
+    const synthetic = this.generate(trainer);
+    const base = this.opts.seed + SELECTION_SEED_OFFSET;
+    const score = repeatScore(this.repetitions, base, (s) => discriminativeScore(this.real, synthetic, { ...this.opts.classifier, seed: s }).score).mean;
+    const scored = { step, score, seconds: (performance.now() - started) / 1000 };
+    this.scores.push(scored);
+    if (this.best === undefined || score < this.best.score) this.best = { ...scored, state: capture() };
+    return scored;
+  }
+
+  /** Seconds the last `consider` took (0 before the first): what one more would cost. */
+  get lastSeconds(): number {
+    return this.scores.at(-1)?.seconds ?? 0;
+  }
+
+  private generate(trainer: Pick<Trainer, 'generate' | 'sampleNoise' | 'conditionDim'>): WindowedData {
+    const { real } = this;
+    const n = Math.min(this.opts.maxSamples ?? real.count, real.count);
+    const rng = new Rng(this.opts.seed, 'selection');
+    const windows = new Float32Array(n * real.seqLen * real.features);
+    // In chunks: one generator pass over 10 000 windows would hold every layer's states at once.
+    for (let start = 0; start < n; start += 1024) {
+      const m = Math.min(1024, n - start);
+      const labels = trainer.conditionDim > 0 && real.labels ? real.labels.subarray(start, start + m) : undefined;
+      windows.set(trainer.generate(trainer.sampleNoise(rng, m, real.seqLen), m, labels), start * real.seqLen * real.features);
+    }
+    return { windows, count: n, seqLen: real.seqLen, features: real.features, columns: real.columns };
+  }
+}
