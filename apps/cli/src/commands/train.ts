@@ -185,8 +185,8 @@ async function train(flags: TrainFlags): Promise<number> {
       `wall time  ${seconds.toFixed(1)} s`,
       `steps/s    ${(step / seconds).toFixed(2)}`,
       `backend    ${backend}${flags.workers > 1 ? ` x ${flags.workers} workers` : ''}`,
-      ...(selected ? [`samples    from step ${selected.step} (selection score ${selected.score.toFixed(4)} of ${selection!.scores.length} scored; ${RUN_FILES.selected})`] : []),
       `data       ${data.source} (${data.train.count} train / ${data.test.count} test windows)`,
+      ...(selected ? [`samples    from step ${selected.step} (selection score ${selected.score.toFixed(4)} of ${selection!.scores.length} scored; ${RUN_FILES.selected})`] : []),
       `output     ${out}`,
     ];
     exitCode = status === 'succeeded' ? 0 : status === 'stopped' ? 130 : 3;
