@@ -3,7 +3,7 @@
  * with one row per time step (`sequence,step,<feature names>`). Also reads such CSVs back.
  */
 import { writeFile } from 'node:fs/promises';
-import { Rng, invertScaler, type ScalerState, type Trainer } from '@grugan/model';
+import { Rng, generateWindows, invertScaler, type ScalerState, type Trainer } from '@grugan/model';
 import type { TrialConfig } from '@grugan/protocol';
 import { CliError } from './cli-error.js';
 
@@ -59,21 +59,11 @@ export function sampleLabels(config: TrialConfig, n: number, seed: number, opts:
  * seeded stream, generated in chunks to bound memory, then mapped back through the scaler.
  */
 export function generateSamples(
-  trainer: Pick<Trainer, 'noiseDim' | 'generate'>,
+  trainer: Pick<Trainer, 'features' | 'generate' | 'sampleNoise'>,
   opts: { n: number; seqLen: number; seed: number; scaler: ScalerState; columns: string[]; labels?: SampleLabels },
 ): Samples {
   const { n, seqLen, columns } = opts;
-  const z = trainer.noiseDim;
-  const F = columns.length;
-  const rng = new Rng(opts.seed, 'samples');
-  const scaled = new Float32Array(n * seqLen * F); // [n, T, F]
-  const chunk = 256;
-  for (let start = 0; start < n; start += chunk) {
-    const m = Math.min(chunk, n - start);
-    const noise = new Float32Array(m * seqLen * z); // [m, T, z]
-    for (let i = 0; i < noise.length; i++) noise[i] = rng.uniform();
-    scaled.set(trainer.generate(noise, m, opts.labels?.classes.subarray(start, start + m)), start * seqLen * F);
-  }
+  const scaled = generateWindows(trainer, new Rng(opts.seed, 'samples'), n, seqLen, opts.labels?.classes); // [n, T, F]
   return { values: invertScaler(opts.scaler, scaled), n, seqLen, columns, ...(opts.labels ? { labels: opts.labels } : {}) };
 }
 

@@ -50,6 +50,7 @@ import {
   BatchSampler,
   ClassifierSelection,
   createTrainer,
+  generateWindows,
   Rng,
   invertScaler,
   discriminativeScore,
@@ -172,16 +173,6 @@ function configFor(seed: number): TrialConfig {
   return TrialConfig.parse(merge({ seed, data, model: base.model, training: { ...base.training, ...steps } }, overrides(args.set)));
 }
 
-/** `n` generated windows (scaled units), in chunks to bound memory. */
-function generate(trainer: ReturnType<typeof createTrainer>, n: number, seqLen: number, seed: number): Float32Array {
-  const rng = new Rng(seed, 'quality-samples');
-  const out = new Float32Array(n * seqLen * trainer.features);
-  for (let start = 0; start < n; start += 1024) {
-    const m = Math.min(1024, n - start);
-    out.set(trainer.generate(trainer.sampleNoise(rng, m, seqLen), m), start * seqLen * trainer.features);
-  }
-  return out;
-}
 
 interface SeedResult {
   seed: number;
@@ -263,7 +254,7 @@ for (let k = 0; k < seeds; k++) {
   let realPredictive: number | undefined;
   for (const v of variants) {
     trainer.setState(v.state);
-    const synthetic: WindowedData = { ...real, windows: toEvalUnits(generate(trainer, real.count, real.seqLen, seed)) };
+    const synthetic: WindowedData = { ...real, windows: toEvalUnits(generateWindows(trainer, new Rng(seed, 'quality-samples'), real.count, real.seqLen)) };
     const evalStarted = performance.now();
     // Repetition r uses seed + r (the first is the single repetition earlier runs reported).
     const discriminative = repeatScore(discRepetitions, seed, (s) => discriminativeScore(real, synthetic, { iterations: iterationsDisc, seed: s }).score).mean;

@@ -20,6 +20,7 @@ function generatorOf(pool: WindowedData) {
   const calls: number[] = [];
   return {
     conditionDim: 0,
+    features: F,
     calls,
     sampleNoise: (rng: Rng, n: number, seqLen: number) => rng.fillUniform(new Float32Array(n * seqLen * F)),
     generate(noise: Float32Array, n: number) {

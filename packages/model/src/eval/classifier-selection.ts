@@ -15,6 +15,7 @@
 import type { SelectionConfig } from '@grugan/protocol';
 import { Rng } from '../rng.js';
 import type { Trainer } from '../trainer/trainer.js';
+import { generateWindows } from '../trainer/generate-windows.js';
 import type { WindowedData } from '../types.js';
 import { discriminativeScore, type DiscriminativeOptions } from './discriminative.js';
 import { EvalError, EvalErrorCode } from './errors.js';
@@ -31,6 +32,9 @@ export function selectionDue(select: Pick<SelectionConfig, 'every' | 'from'>, st
   if (select.every === 0 || step < select.from) return false;
   return (step - select.from) % select.every === 0 || step === lastStep;
 }
+
+/** What the selection needs of a trainer. */
+export type SelectionTrainer = Pick<Trainer, 'features' | 'generate' | 'sampleNoise' | 'conditionDim'>;
 
 export interface ClassifierSelectionOptions {
   /** Seed of the run: the selection's noise and classifiers derive from it. */
@@ -73,7 +77,7 @@ export class ClassifierSelection<S> {
    * Generates windows with the trainer's sampling weights (its weight average where it keeps
    * one), scores them, and keeps `capture()` when they score lowest so far. Returns the score.
    */
-  consider(step: number, trainer: Pick<Trainer, 'generate' | 'sampleNoise' | 'conditionDim'>, capture: () => S): SelectionScore {
+  consider(step: number, trainer: SelectionTrainer, capture: () => S): SelectionScore {
     const started = performance.now();
     const synthetic = this.generate(trainer);
     const base = this.opts.seed + SELECTION_SEED_OFFSET;
@@ -89,17 +93,12 @@ export class ClassifierSelection<S> {
     return this.scores.at(-1)?.seconds ?? 0;
   }
 
-  private generate(trainer: Pick<Trainer, 'generate' | 'sampleNoise' | 'conditionDim'>): WindowedData {
+  private generate(trainer: SelectionTrainer): WindowedData {
     const { real } = this;
     const n = Math.min(this.opts.maxSamples ?? real.count, real.count);
-    const rng = new Rng(this.opts.seed, 'selection');
-    const windows = new Float32Array(n * real.seqLen * real.features);
-    // In chunks: one generator pass over 10 000 windows would hold every layer's states at once.
-    for (let start = 0; start < n; start += 1024) {
-      const m = Math.min(1024, n - start);
-      const labels = trainer.conditionDim > 0 && real.labels ? real.labels.subarray(start, start + m) : undefined;
-      windows.set(trainer.generate(trainer.sampleNoise(rng, m, real.seqLen), m, labels), start * real.seqLen * real.features);
-    }
+    // Conditional models generate for the real windows' own labels, so both sides have the same mix.
+    const labels = trainer.conditionDim > 0 && real.labels ? real.labels.subarray(0, n) : undefined;
+    const windows = generateWindows(trainer, new Rng(this.opts.seed, 'selection'), n, real.seqLen, labels);
     return { windows, count: n, seqLen: real.seqLen, features: real.features, columns: real.columns };
   }
 }

@@ -6,6 +6,7 @@
  */
 import { Rng } from '../rng.js';
 import type { Trainer } from '../trainer/trainer.js';
+import { generateWindows } from '../trainer/generate-windows.js';
 import type { WindowedData } from '../types.js';
 import { distributionMetrics, type DistributionMetrics } from './distribution-metrics.js';
 
@@ -21,21 +22,20 @@ export interface TrainingEvalOptions {
  * side of a training evaluation (the worker scores its moment distance on the same windows).
  */
 export function generateLike(
-  trainer: Pick<Trainer, 'generate' | 'sampleNoise' | 'conditionDim'>,
+  trainer: Pick<Trainer, 'features' | 'generate' | 'sampleNoise' | 'conditionDim'>,
   real: WindowedData,
   opts: TrainingEvalOptions,
 ): WindowedData {
   const n = Math.min(opts.maxSamples ?? 500, real.count);
-  const noise = trainer.sampleNoise(new Rng(opts.seed, 'evaluation'), n, real.seqLen);
   // Conditional models generate for real windows' own labels, so both sides have the same mix.
   const labels = trainer.conditionDim > 0 && real.labels ? real.labels.subarray(0, n) : undefined;
-  const windows = trainer.generate(noise, n, labels);
+  const windows = generateWindows(trainer, new Rng(opts.seed, 'evaluation'), n, real.seqLen, labels);
   return { windows, count: n, seqLen: real.seqLen, features: real.features, columns: real.columns };
 }
 
 /** Generates windows like `real`'s and scores them against `real` (e.g. the held-out split). */
 export function evaluateGenerator(
-  trainer: Pick<Trainer, 'generate' | 'sampleNoise' | 'conditionDim'>,
+  trainer: Pick<Trainer, 'features' | 'generate' | 'sampleNoise' | 'conditionDim'>,
   real: WindowedData,
   opts: TrainingEvalOptions,
 ): DistributionMetrics {
