@@ -61,7 +61,7 @@ export function momentDistance(real: ReturnType<typeof featureMoments>, fake: Re
  * only by the weights) and scores them against the held-out windows (the training windows
  * when the data has no test split).
  */
-export function evaluateMoments(trainer: Pick<Trainer, 'features' | 'generate' | 'sampleNoise' | 'noiseDim' | 'conditionDim'>, test: WindowedData, fallback: WindowedData, seed: number, maxSamples = 256): EvalScores {
+export function evaluateMoments(trainer: Pick<Trainer, 'features' | 'generate' | 'sampleNoise' | 'conditionDim'>, test: WindowedData, fallback: WindowedData, seed: number, maxSamples = 256): EvalScores {
   const real = test.count > 0 ? test : fallback;
   if (Math.min(maxSamples, real.count) === 0) return {};
   const synthetic = generateLike(trainer, real, { seed, maxSamples });
