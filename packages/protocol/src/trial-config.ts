@@ -145,6 +145,12 @@ export const OptimizerConfig = z.object({
   beta2: z.number().min(0).max(0.99999).default(0.999),
   /** Adam epsilon. */
   epsilon: z.number().positive().default(1e-8),
+  /**
+   * Learning-rate decay over the adversarial updates (TimeGAN: its joint phase; the plain GRU-GAN:
+   * every step): lr / (1 + t / lrDecaySteps) at adversarial iteration t, half the rate after
+   * lrDecaySteps iterations. 0 keeps the rates constant.
+   */
+  lrDecaySteps: z.number().int().min(0).default(0),
 });
 export type OptimizerConfig = z.infer<typeof OptimizerConfig>;
 

@@ -58,9 +58,10 @@ export class Adam {
     this.state = { iterations: 0, m, v };
   }
 
-  /** Updates `params` in place from `grads` (same names and sizes). */
-  step(params: NamedArrays, grads: NamedArrays): void {
-    const { lr, beta1, beta2, epsilon } = this.config;
+  /** Updates `params` in place from `grads` (same names and sizes), with the learning rate times `lrScale` (a schedule's factor). */
+  step(params: NamedArrays, grads: NamedArrays, lrScale = 1): void {
+    const { beta1, beta2, epsilon } = this.config;
+    const lr = this.config.lr * lrScale;
     const t = this.state.iterations + 1;
     const c1 = 1 - Math.pow(beta1, t);
     const c2 = 1 - Math.pow(beta2, t);

@@ -1,6 +1,6 @@
-/** Adam against Kingma & Ba's Algorithm 1 written out by hand; global-norm clipping. */
+/** Adam against Kingma & Ba's Algorithm 1 written out by hand; the learning-rate decay; global-norm clipping. */
 import { describe, expect, it } from 'vitest';
-import { Adam, OptimizerStateError, WeightAverage, WeightAverageError, clipByGlobalNorm, globalNorm } from './index.js';
+import { Adam, OptimizerStateError, WeightAverage, WeightAverageError, clipByGlobalNorm, globalNorm, inverseTimeDecay } from './index.js';
 
 const arr = (...v: number[]) => ({ shape: [v.length], data: Float32Array.from(v) });
 
@@ -31,6 +31,29 @@ describe('Adam', () => {
     expect(p2.w.data).toEqual(p1.w.data);
     expect(() => b.setState({ iterations: 1, m: { x: arr(0) }, v: { x: arr(0) } })).toThrow(OptimizerStateError);
     expect(() => b.step(p2, {})).toThrow(/no gradient for parameter w/);
+  });
+});
+
+describe('learning-rate decay', () => {
+  it('is lr / (1 + t / decaySteps), constant for decaySteps 0, and rejects a negative count', () => {
+    expect(inverseTimeDecay(0, 100)).toBe(1);
+    expect(inverseTimeDecay(100, 100)).toBeCloseTo(0.5, 12);
+    expect(inverseTimeDecay(300, 100)).toBeCloseTo(0.25, 12);
+    expect(inverseTimeDecay(50, 200)).toBeCloseTo(0.8, 12);
+    expect(inverseTimeDecay(10_000, 0)).toBe(1);
+    expect(() => inverseTimeDecay(1, -1)).toThrow(/decaySteps/);
+  });
+
+  it('scales Adam\'s step as a smaller learning rate would', () => {
+    const a = { w: arr(1, -2) }, b = { w: arr(1, -2) };
+    const scaled = new Adam({ lr: 0.1, beta1: 0.5, beta2: 0.9, epsilon: 1e-8 }, a);
+    const smaller = new Adam({ lr: 0.025, beta1: 0.5, beta2: 0.9, epsilon: 1e-8 }, b);
+    for (const g of [{ w: arr(0.2, -4) }, { w: arr(0.6, 0.1) }]) {
+      scaled.step(a, g, 0.25);
+      smaller.step(b, g);
+    }
+    expect(a.w.data).toEqual(b.w.data);
+    expect(a.w.data[0]).not.toBeCloseTo(1 - 0.2, 3); // the full rate would have moved it by about 0.2
   });
 });
 

@@ -218,6 +218,28 @@ describe('TimeGanTrainer', () => {
     expect(never.steps.filter((m) => m.extra.phase === 3).map((m) => m.extra.dApplied)).toEqual([0, 0]);
   });
 
+  it('decays the joint phase\'s learning rates by optimizer.lrDecaySteps, from its first iteration on', async () => {
+    // Two joint iterations (steps 4 and 5) after 2 + 2 of phases 1 and 2; joint iteration 0 has the full rate.
+    const decayed = setup(config({ optimizer: { lrDecaySteps: 1 } }));
+    const constant = setup(config());
+    await runTraining({ ...decayed, steps: 5 });
+    await runTraining({ ...constant, steps: 5 });
+    expect(maxAbsDiff(decayed.trainer.getWeights(), constant.trainer.getWeights())).toBe(0);
+    // At joint iteration 1 the rate is lr / (1 + 1/1): the same update as a constant rate of half the size.
+    const halfRate = setup(config({ optimizer: { lrG: 2.5e-3, lrD: 2.5e-3 } }));
+    halfRate.trainer.setState(decayed.trainer.getState());
+    const batch = decayed.sampler.next();
+    for (const role of ['g', 'd'] as const) {
+      const { grads } = decayed.trainer.computeGradients(role, batch);
+      decayed.trainer.applyGradients(role, grads);
+      halfRate.trainer.applyGradients(role, grads);
+      constant.trainer.applyGradients(role, grads);
+    }
+    expect(maxAbsDiff(decayed.trainer.getWeights(), halfRate.trainer.getWeights())).toBe(0);
+    expect(maxAbsDiff(decayed.trainer.getWeights(), constant.trainer.getWeights())).toBeGreaterThan(1e-5);
+    for (const r of [decayed, constant, halfRate]) r.trainer.dispose();
+  });
+
   it('keeps the tensor count flat across iterations of every phase', async () => {
     const { trainer, sampler } = setup(config());
     const counts: number[] = [];

@@ -31,6 +31,7 @@ import type { AdamState, NamedArrays, TimeGanRole, TrainerState, TrainingStatus 
 import { initParameter, type ParameterSpec } from '../networks/init.js';
 import { Adam } from '../optim/adam.js';
 import { clipByGlobalNorm, globalNorm } from '../optim/clip.js';
+import { inverseTimeDecay } from '../optim/lr-schedule.js';
 import { SamplingAverage } from '../trainer/sampling-average.js';
 import { BatchShapeError, type GanBatch } from '../trainer/batch.js';
 import { TrainerStateError, resolveNoiseDim, type GradientResult } from '../trainer/gan-trainer.js';
@@ -40,6 +41,9 @@ import { meanSquaredError, momentLoss, sigmoidCrossEntropy, supervisedLoss } fro
 import { timeGanSchedule, type TimeGanSchedule } from './schedule.js';
 
 export const TIMEGAN_ROLES: readonly TimeGanRole[] = ['autoencoder', 'supervisor', 'g', 'embedder', 'd'];
+
+/** The roles the joint phase (phase 3) updates: the adversarial updates a learning-rate decay applies to. */
+const JOINT_ROLES: ReadonlySet<TimeGanRole> = new Set(['g', 'embedder', 'd']);
 
 /** The networks each role's update trains. */
 export const TIMEGAN_ROLE_NETWORKS: Record<TimeGanRole, readonly TimeGanNetworkName[]> = {
@@ -272,11 +276,16 @@ export class TimeGanTrainer {
     return out;
   }
 
-  /** Clips `grads` to `training.gradClipNorm` (global L2; 0 = off), then takes one Adam step of the role. */
+  /**
+   * Clips `grads` to `training.gradClipNorm` (global L2; 0 = off), then takes one Adam step of the
+   * role; the joint phase's roles step at the decayed rate of their joint iteration (`optimizer.lrDecaySteps`).
+   */
   applyGradients(role: TimeGanRole, grads: NamedArrays): void {
     this.assertLive();
     const clipped = clipByGlobalNorm(grads, this.config.training.gradClipNorm, globalNorm(grads));
-    this.adam[role].step(this.roleValues(role), clipped);
+    const jointIteration = this.step - this.schedule.embedding - this.schedule.supervised;
+    const lrScale = JOINT_ROLES.has(role) ? inverseTimeDecay(jointIteration, this.config.optimizer.lrDecaySteps) : 1;
+    this.adam[role].step(this.roleValues(role), clipped, lrScale);
     for (const net of TIMEGAN_ROLE_NETWORKS[role]) this.syncVariables(net);
   }
 

@@ -21,6 +21,7 @@ import { discriminatorLoss, generatorLoss, type GanLossKind } from '../losses/ga
 import { gradientPenalty } from '../losses/gradient-penalty.js';
 import { Adam } from '../optim/adam.js';
 import { clipByGlobalNorm, globalNorm } from '../optim/clip.js';
+import { inverseTimeDecay } from '../optim/lr-schedule.js';
 import { BatchShapeError, type GanBatch } from './batch.js';
 import { appendCondition, checkLabels, conditionClasses, oneHotSteps } from './condition.js';
 import { TrainerStateError } from './errors.js';
@@ -197,11 +198,11 @@ export class GanTrainer {
     return out;
   }
 
-  /** Clips `grads` to `training.gradClipNorm` (global L2; 0 = off), then takes one Adam step. */
+  /** Clips `grads` to `training.gradClipNorm` (global L2; 0 = off), then takes one Adam step at the step's decayed rate (`optimizer.lrDecaySteps`). */
   applyGradients(role: NetworkRole, grads: NamedArrays): void {
     this.assertLive();
     const clipped = clipByGlobalNorm(grads, this.config.training.gradClipNorm, globalNorm(grads));
-    this.adam[role].step(this.values[role], clipped);
+    this.adam[role].step(this.values[role], clipped, inverseTimeDecay(this.step, this.config.optimizer.lrDecaySteps));
     this.syncVariables(role);
     if (role === 'g') this.step += 1;
   }

@@ -150,7 +150,8 @@ describe('GanTrainer', () => {
   );
 
   it('N steps straight equal k steps + restore into a new trainer + N − k steps', async () => {
-    const cfg = config({ loss: { kind: 'lsgan' }, training: { dStepsPerGStep: 2 } });
+    // With a learning-rate decay too: the rate follows the restored step count.
+    const cfg = config({ loss: { kind: 'lsgan' }, training: { dStepsPerGStep: 2 }, optimizer: { lrDecaySteps: 2 } });
     const straight = setup(cfg);
     await runTraining({ ...straight, steps: 5 });
     const first = setup(cfg);
@@ -174,6 +175,24 @@ describe('GanTrainer', () => {
     expect(maxAbsDiff(resumed.trainer.getWeights(), straight.trainer.getWeights())).toBe(0);
     expect(resumed.trainer.getState().optimizer.g.iterations).toBe(5);
     [straight, first, resumed].forEach((s) => s.trainer.dispose());
+  });
+
+  it('decays both learning rates by optimizer.lrDecaySteps over the generator steps', async () => {
+    const decayed = setup(config({ optimizer: { lrDecaySteps: 1 } }));
+    const constant = setup(config());
+    await runTraining({ ...decayed, steps: 1 }); // step 0 has the full rate
+    await runTraining({ ...constant, steps: 1 });
+    expect(maxAbsDiff(decayed.trainer.getWeights(), constant.trainer.getWeights())).toBe(0);
+    const halfRate = setup(config({ optimizer: { lrG: 5e-4, lrD: 5e-4 } }));
+    halfRate.trainer.setState(decayed.trainer.getState());
+    const batch = decayed.sampler.next();
+    for (const role of ['d', 'g'] as const) {
+      const { grads } = decayed.trainer.computeGradients(role, batch);
+      for (const t of [decayed, halfRate, constant]) t.trainer.applyGradients(role, grads);
+    }
+    expect(maxAbsDiff(decayed.trainer.getWeights(), halfRate.trainer.getWeights())).toBe(0);
+    expect(maxAbsDiff(decayed.trainer.getWeights(), constant.trainer.getWeights())).toBeGreaterThan(1e-5);
+    [decayed, constant, halfRate].forEach((s) => s.trainer.dispose());
   });
 
   it('rejects a state from a different model, naming the parameter', () => {
