@@ -4,12 +4,14 @@
  *
  * The best configuration is `BEST_CONFIG` below: TimeGAN with the paper's 24 hidden units and 3
  * layers, 4000 embedding and 4000 supervised iterations, then joint iterations until the budget
- * ends (about 18 300 of them when three seeds share 2 cores for 60 minutes), sampling from the
- * weight average with decay 0.995: discriminative 0.0155 ± 0.0077 on sines (TimeGAN 0.011; the
- * last iterate of the same runs 0.035; five classifier trainings per seed) and 0.036 ± 0.005 on
- * stocks (TimeGAN 0.102; one classifier training per seed, with about 9400 joint iterations);
- * 0.49 for the plain GRU-GAN default (bench/QUALITY.md). `--kind grugan` measures the plain
- * default instead.
+ * ends (about 16 800 of them when three seeds share 2 cores for 60 minutes), sampling from the
+ * weight average with decay 0.995, and of that average's snapshots at 8 ticks over the second half
+ * of the budget (and the end) the one a post-hoc classifier scores lowest (`--select-ticks`):
+ * discriminative 0.0118 ± 0.0024 on sines (TimeGAN 0.011; the average at the end of the same runs
+ * 0.0185, the last iterate 0.041; five classifier trainings per seed) and 0.036 ± 0.005 on stocks
+ * (TimeGAN 0.102; the average without selection, one classifier training per seed, about 9400
+ * joint iterations); 0.49 for the plain GRU-GAN default (bench/QUALITY.md). `--kind grugan`
+ * measures the plain default instead.
  *
  * Per seed: train that configuration (only the seed and the data differ) until its step
  * count or the time budget runs out, generate as many windows as the real data has, and compute
@@ -39,7 +41,8 @@
  *                              adversarial iterations, one per decay)
  *   [--select-ticks 8 --select-from 0.5]  (ClassifierSelection on a clock: score the sampling weights at 8 evenly
  *                              spaced times from half the budget on, and at the end, all inside the budget; also
- *                              report the lowest-scoring snapshot as "selected")
+ *                              report the lowest-scoring snapshot as "selected"; 8 is the default for --kind timegan,
+ *                              0 turns it off)
  * Stocks default to `stock_data.csv` of the shared data sets (`../shared/datasets/` beside the
  * repository, or $GRUGAN_DATASETS_DIR); --data overrides.
  */
@@ -94,7 +97,7 @@ const { values: args } = parseArgs({
     'first-seed': { type: 'string', default: '42' },
     set: { type: 'string', multiple: true, default: [] },
     ema: { type: 'string', default: '' },
-    'select-ticks': { type: 'string', default: '0' },
+    'select-ticks': { type: 'string' },
     'select-from': { type: 'string', default: '0.5' },
   },
 });
@@ -117,16 +120,6 @@ const discRepetitions = Math.round(positive('disc-repetitions', args['disc-repet
 /** Decays of the weight averages scored beside the last iterate (`--ema 0.99,0.999`). */
 const emaDecays = args.ema === '' ? [] : args.ema.split(',').map(Number);
 for (const d of emaDecays) if (!(d > 0 && d < 1)) throw new Error(`--ema takes decays in (0, 1), comma-separated; got ${args.ema}`);
-/**
- * Classifier selection on a clock: training here ends on a time budget, so the snapshots are
- * scored at times, not steps: `--select-ticks` N evenly spaced from `--select-from` (a fraction of
- * the budget) on, and at the end; 0 = off. Repetitions and iterations from `training.selection`.
- */
-const selectTicks = Math.round(Number(args['select-ticks']));
-const selectFrom = Number(args['select-from']);
-if (!(selectTicks >= 0)) throw new Error(`--select-ticks must be a count ≥ 0, got ${args['select-ticks']}`);
-if (!(selectFrom >= 0 && selectFrom < 1)) throw new Error(`--select-from must be a fraction of the budget in [0, 1), got ${args['select-from']}`);
-
 /** The best configuration measured (the same as examples/timegan-sines.yaml); see the file comment. */
 const BEST_CONFIG = {
   model: { kind: 'timegan', hiddenSize: 24, layers: 3, timegan: { embeddingSteps: 4000, supervisedSteps: 4000 } },
@@ -136,6 +129,18 @@ const BEST_CONFIG = {
 
 const kind = args.kind ?? 'timegan';
 if (kind !== 'timegan' && kind !== 'grugan') throw new Error(`--kind must be timegan or grugan, got ${args.kind}`);
+
+/**
+ * Classifier selection on a clock: training here ends on a time budget, so the snapshots are
+ * scored at times, not steps: `--select-ticks` N evenly spaced from `--select-from` (a fraction of
+ * the budget) on, and at the end; 0 = off. Repetitions and iterations from `training.selection`.
+ * Part of the best configuration (8 from half the budget on, bench/QUALITY.md); off for `--kind grugan`,
+ * whose TrialConfig defaults do not select.
+ */
+const selectTicks = Math.round(Number(args['select-ticks'] ?? (kind === 'timegan' ? 8 : 0)));
+const selectFrom = Number(args['select-from']);
+if (!(selectTicks >= 0)) throw new Error(`--select-ticks must be a count ≥ 0, got ${args['select-ticks']}`);
+if (!(selectFrom >= 0 && selectFrom < 1)) throw new Error(`--select-from must be a fraction of the budget in [0, 1), got ${args['select-from']}`);
 
 /** `--set a.b=v` as a nested object ({ a: { b: v } }); v is a number where it reads as one. */
 function overrides(pairs: string[]): Record<string, unknown> {

@@ -229,7 +229,7 @@ describe('TimeGanTrainer', () => {
     const halfRate = setup(config({ optimizer: { lrG: 2.5e-3, lrD: 2.5e-3 } }));
     halfRate.trainer.setState(decayed.trainer.getState());
     const batch = decayed.sampler.next();
-    for (const role of ['g', 'd'] as const) {
+    for (const role of ['g', 'embedder', 'd'] as const) {
       const { grads } = decayed.trainer.computeGradients(role, batch);
       decayed.trainer.applyGradients(role, grads);
       halfRate.trainer.applyGradients(role, grads);
