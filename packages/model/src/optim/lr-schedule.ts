@@ -10,7 +10,7 @@
  * shrinking step lets the last iterates (and their weight average) settle nearer to it.
  */
 
-/** The factor the configured learning rate is multiplied by at adversarial iteration `t` (0-based). */
+/** The factor the configured learning rate is multiplied by at adversarial iteration `t` (0-based; t < 0, before the adversarial updates begin, gives 1). */
 export function inverseTimeDecay(t: number, decaySteps: number): number {
   if (!(decaySteps >= 0)) throw new RangeError(`decaySteps must be ≥ 0, got ${decaySteps}`);
   if (decaySteps === 0 || t <= 0) return 1;

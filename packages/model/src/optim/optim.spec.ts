@@ -37,6 +37,7 @@ describe('Adam', () => {
 describe('learning-rate decay', () => {
   it('is lr / (1 + t / decaySteps), constant for decaySteps 0, and rejects a negative count', () => {
     expect(inverseTimeDecay(0, 100)).toBe(1);
+    expect(inverseTimeDecay(-50, 100)).toBe(1); // before the adversarial phase (TimeGAN's phases 1 and 2)
     expect(inverseTimeDecay(100, 100)).toBeCloseTo(0.5, 12);
     expect(inverseTimeDecay(300, 100)).toBeCloseTo(0.25, 12);
     expect(inverseTimeDecay(50, 200)).toBeCloseTo(0.8, 12);

@@ -42,9 +42,6 @@ import { timeGanSchedule, type TimeGanSchedule } from './schedule.js';
 
 export const TIMEGAN_ROLES: readonly TimeGanRole[] = ['autoencoder', 'supervisor', 'g', 'embedder', 'd'];
 
-/** The roles the joint phase (phase 3) updates: the adversarial updates a learning-rate decay applies to. */
-const JOINT_ROLES: ReadonlySet<TimeGanRole> = new Set(['g', 'embedder', 'd']);
-
 /** The networks each role's update trains. */
 export const TIMEGAN_ROLE_NETWORKS: Record<TimeGanRole, readonly TimeGanNetworkName[]> = {
   autoencoder: ['embedder', 'recovery'],
@@ -278,14 +275,14 @@ export class TimeGanTrainer {
 
   /**
    * Clips `grads` to `training.gradClipNorm` (global L2; 0 = off), then takes one Adam step of the
-   * role; the joint phase's roles step at the decayed rate of their joint iteration (`optimizer.lrDecaySteps`).
+   * role at the decayed rate of the joint iteration (`optimizer.lrDecaySteps`; phases 1 and 2 come
+   * before joint iteration 0, so their updates keep the configured rate).
    */
   applyGradients(role: TimeGanRole, grads: NamedArrays): void {
     this.assertLive();
     const clipped = clipByGlobalNorm(grads, this.config.training.gradClipNorm, globalNorm(grads));
     const jointIteration = this.step - this.schedule.embedding - this.schedule.supervised;
-    const lrScale = JOINT_ROLES.has(role) ? inverseTimeDecay(jointIteration, this.config.optimizer.lrDecaySteps) : 1;
-    this.adam[role].step(this.roleValues(role), clipped, lrScale);
+    this.adam[role].step(this.roleValues(role), clipped, inverseTimeDecay(jointIteration, this.config.optimizer.lrDecaySteps));
     for (const net of TIMEGAN_ROLE_NETWORKS[role]) this.syncVariables(net);
   }
 
