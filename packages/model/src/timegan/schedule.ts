@@ -44,9 +44,14 @@ export function timeGanSchedule(config: TrialConfig): TimeGanSchedule {
   return { embedding, supervised, joint: total - embedding - supervised, total };
 }
 
+/** Iteration `step` (0-based, counted over all phases) as an iteration of the joint phase: negative before it begins. */
+export function timeGanJointIteration(s: TimeGanSchedule, step: number): number {
+  return step - s.embedding - s.supervised;
+}
+
 /** The phase iteration `step` (0-based, counted over all phases) belongs to. */
 export function timeGanPhase(s: TimeGanSchedule, step: number): TimeGanPhase {
   if (step < s.embedding) return 'embedding';
-  if (step < s.embedding + s.supervised) return 'supervised';
+  if (timeGanJointIteration(s, step) < 0) return 'supervised';
   return 'joint';
 }

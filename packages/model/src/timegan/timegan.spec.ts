@@ -13,7 +13,7 @@ import { generateSines } from '../data/sines.js';
 import { initParameter } from '../networks/init.js';
 import { deserializeCheckpoint, serializeCheckpoint } from '../checkpoint/format.js';
 import { BatchSampler, captureTrainingState, createTrainer, restoreTrainingState, runTraining, GanTrainer, type StepMetrics } from '../trainer/index.js';
-import { D_LOSS_KEY, TimeGanConfigError, TimeGanTrainer, timeGanNetworks, timeGanPhase, timeGanSchedule } from './index.js';
+import { D_LOSS_KEY, TimeGanConfigError, TimeGanTrainer, timeGanJointIteration, timeGanNetworks, timeGanPhase, timeGanSchedule } from './index.js';
 
 const T = 8, F = 3;
 
@@ -86,6 +86,7 @@ describe('TimeGAN schedule', () => {
     expect([timeGanPhase(s, 0), timeGanPhase(s, 32), timeGanPhase(s, 33), timeGanPhase(s, 65), timeGanPhase(s, 66)]).toEqual([
       'embedding', 'embedding', 'supervised', 'supervised', 'joint',
     ]);
+    expect([timeGanJointIteration(s, 0), timeGanJointIteration(s, 65), timeGanJointIteration(s, 66), timeGanJointIteration(s, 99)]).toEqual([-66, -1, 0, 33]);
     expect(() => timeGanSchedule(config({ model: { timegan: { embeddingSteps: 4, supervisedSteps: 3 } } }))).toThrow(TimeGanConfigError);
   });
 

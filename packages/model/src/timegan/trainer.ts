@@ -38,7 +38,7 @@ import { TrainerStateError, resolveNoiseDim, type GradientResult } from '../trai
 import { appendCondition, checkLabels, conditionClasses, oneHotSteps } from '../trainer/condition.js';
 import { TIMEGAN_NETWORK_NAMES, timeGanNetworks, type TimeGanNetworkName, type TimeGanNetworks } from './networks.js';
 import { meanSquaredError, momentLoss, sigmoidCrossEntropy, supervisedLoss } from './losses.js';
-import { timeGanSchedule, type TimeGanSchedule } from './schedule.js';
+import { timeGanJointIteration, timeGanSchedule, type TimeGanSchedule } from './schedule.js';
 
 export const TIMEGAN_ROLES: readonly TimeGanRole[] = ['autoencoder', 'supervisor', 'g', 'embedder', 'd'];
 
@@ -281,8 +281,8 @@ export class TimeGanTrainer {
   applyGradients(role: TimeGanRole, grads: NamedArrays): void {
     this.assertLive();
     const clipped = clipByGlobalNorm(grads, this.config.training.gradClipNorm, globalNorm(grads));
-    const jointIteration = this.step - this.schedule.embedding - this.schedule.supervised;
-    this.adam[role].step(this.roleValues(role), clipped, inverseTimeDecay(jointIteration, this.config.optimizer.lrDecaySteps));
+    const lrScale = inverseTimeDecay(timeGanJointIteration(this.schedule, this.step), this.config.optimizer.lrDecaySteps);
+    this.adam[role].step(this.roleValues(role), clipped, lrScale);
     for (const net of TIMEGAN_ROLE_NETWORKS[role]) this.syncVariables(net);
   }
 
