@@ -67,8 +67,11 @@ export const TrainSummary = z.object({
   workers: z.number().int().positive(),
   /** ISO time training finished. */
   finishedAt: z.string(),
-  /** With `training.selection`: the step samples come from and its selection score. */
-  selected: z.object({ step: z.number().int().nonnegative(), score: z.number() }).optional(),
+  /**
+   * With `training.selection`: the step samples come from and its selection score; with
+   * `finalists` > 1 the steps scored again, and the score is the mean over all the chosen one's classifiers.
+   */
+  selected: z.object({ step: z.number().int().nonnegative(), score: z.number(), finalists: z.array(z.number().int().nonnegative()).optional() }).optional(),
 });
 export type TrainSummary = z.infer<typeof TrainSummary>;
 

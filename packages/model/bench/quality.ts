@@ -16,7 +16,9 @@
  * Per seed: train that configuration (only the seed and the data differ) until its step
  * count or the time budget runs out, generate as many windows as the real data has, and compute
  * the discriminative score, the predictive score (train on synthetic, test on real) and the real
- * data's own predictive score (train on real, test on real) in the same run. The table reports
+ * data's own predictive score (train on real, test on real) in the same run; on sines also the
+ * discriminative score of a second draw of real sines (what a perfect generator would score:
+ * 0.0075 ± 0.0019 over three seeds, bench/QUALITY.md). The table reports
  * mean ± std over the seeds. Each row also shows the fast distribution metrics of the same samples
  * (marginal W1, autocorrelation, cross-correlation, MMD²), and with several weights per run
  * (`--ema`) a line per seed names those with the lowest MMD²: what a run could choose without
@@ -42,7 +44,8 @@
  *   [--select-ticks 8 --select-from 0.5]  (ClassifierSelection on a clock: score the sampling weights at 8 evenly
  *                              spaced times from half the budget on, and at the end, all inside the budget; also
  *                              report the lowest-scoring snapshot as "selected"; 8 is the default for --kind timegan,
- *                              0 turns it off)
+ *                              0 turns it off. With training.selection.finalists > 1 (--set), the lowest few are
+ *                              scored again inside the budget and the winner is also reported as "confirmed")
  * Stocks default to `stock_data.csv` of the shared data sets (`../shared/datasets/` beside the
  * repository, or $GRUGAN_DATASETS_DIR); --data overrides.
  */
@@ -59,6 +62,7 @@ import {
   discriminativeScore,
   distributionMetrics,
   findSharedDataset,
+  generateSines,
   meanStd,
   predictiveScore,
   prepareData,
@@ -188,6 +192,8 @@ interface SeedResult {
   discriminative: number;
   predictive: number;
   realPredictive: number;
+  /** Sines only: the score of a second draw of real sines against the real data (the floor). */
+  realDiscriminative?: number;
   /** The fast distribution metrics of the same samples (what a training run's eval tick sees). */
   metrics: DistributionMetrics;
   evalSeconds: number;
@@ -217,7 +223,12 @@ for (let k = 0; k < seeds; k++) {
   let averages: WeightAverage[] = [];
   // Snapshots scored in the model's own units (the scaled windows), with their own noise and classifier seeds.
   const select = config.training.selection;
-  const selection = selectTicks > 0 ? new ClassifierSelection<TrainerState>(scaled, { seed, repetitions: select.repetitions, classifier: { iterations: select.iterations } }) : undefined;
+  const selection =
+    selectTicks > 0
+      ? new ClassifierSelection<TrainerState>(scaled, { seed, repetitions: select.repetitions, finalists: select.finalists, confirmRepetitions: select.confirmRepetitions, classifier: { iterations: select.iterations } })
+      : undefined;
+  // What confirming the finalists will cost, from what one scoring cost (none with one finalist).
+  const confirmSeconds = () => (select.finalists > 1 ? (select.finalists * select.confirmRepetitions * (selection?.lastSeconds ?? 0)) / select.repetitions : 0);
   const tickSeconds = ((1 - selectFrom) * budgetSeconds) / Math.max(1, selectTicks);
   let nextTick = selectFrom * budgetSeconds;
   const onStep = (m: StepMetrics) => {
@@ -236,14 +247,17 @@ for (let k = 0; k < seeds; k++) {
   };
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  // With selection, training leaves time for one last scoring of the final weights inside the budget.
-  const shouldStop = () => elapsed() + (selection?.lastSeconds ?? 0) > budgetSeconds;
+  // With selection, training leaves time for one last scoring of the final weights (and for
+  // confirming the finalists) inside the budget.
+  const shouldStop = () => elapsed() + (selection?.lastSeconds ?? 0) + confirmSeconds() > budgetSeconds;
   const run = await runTraining({ trainer, sampler, steps: config.training.steps, onStep, shouldStop });
   if (run.status === 'diverged') trainer.setState(run.lastGoodState!);
   if (selection && selection.scores.at(-1)?.step !== trainer.step) {
     const s = selection.consider(trainer.step, trainer, () => trainer.getState());
     console.log(`seed ${seed}: step ${trainer.step} (last) selection score ${s.score.toFixed(4)} (${s.seconds.toFixed(0)} s)`);
   }
+  const confirmed = select.finalists > 1 ? selection?.confirm() : undefined;
+  if (confirmed) console.log(`seed ${seed}: finalists ${selection!.finalistSteps.join(', ')}: confirmed step ${confirmed.step} (mean of its classifier scores ${confirmed.score.toFixed(4)})`);
   const trainSeconds = elapsed();
   const { average: own, ...last } = trainer.getState();
   /** A state that samples from its weight average (where it has one) without keeping the average. */
@@ -254,9 +268,16 @@ for (let k = 0; k < seeds; k++) {
     ...(own ? [{ label: `ema ${own.decay}`, state: averaged({ ...last, average: own }) }] : []),
     ...averages.filter((a) => a.decay !== own?.decay).map((a) => ({ label: `ema ${a.decay}`, state: { ...last, weights: a.weights() } })),
     ...(selection?.best ? [{ label: 'selected', state: averaged(selection.best.state) }] : []),
+    ...(confirmed ? [{ label: 'confirmed', state: averaged(confirmed.state) }] : []),
   ];
   if (selection?.best) console.log(`seed ${seed}: selected the weights of step ${selection.best.step} (selection score ${selection.best.score.toFixed(4)})`);
   let realPredictive: number | undefined;
+  // The discriminative score's floor: on data a perfect generator would produce (another draw of
+  // sines), the classifiers still score |accuracy − 0.5| > 0 from their 4000 test windows alone.
+  // Stocks has no second draw (its windows overlap, so a split would leak).
+  const secondDraw = dataset === 'sines' ? generateSines({ numSequences: real.count, seqLen: real.seqLen, features: real.features, seed: seed + 1_000_000 }) : undefined;
+  const realDiscriminative = secondDraw && repeatScore(discRepetitions, seed, (s) => discriminativeScore(real, secondDraw, { iterations: iterationsDisc, seed: s }).score).mean;
+  if (realDiscriminative !== undefined) console.log(`seed ${seed}: discriminative score of a second draw of real sines ${realDiscriminative.toFixed(4)} (the floor)`);
   for (const v of variants) {
     trainer.setState(v.state);
     const synthetic: WindowedData = { ...real, windows: toEvalUnits(generateWindows(trainer, new Rng(seed, 'quality-samples'), real.count, real.seqLen)) };
@@ -266,7 +287,7 @@ for (let k = 0; k < seeds; k++) {
     const predictive = predictiveScore(synthetic, real, { iterations: iterationsPred, seed }).mae;
     realPredictive ??= predictiveScore(real, real, { iterations: iterationsPred, seed }).mae;
     const metrics = distributionMetrics(real, synthetic, { mmd: { maxSamples: 1000, seed } });
-    const r: SeedResult = { seed, weights: v.label, steps: run.step, trainSeconds, discriminative, predictive, realPredictive, metrics, evalSeconds: (performance.now() - evalStarted) / 1000 };
+    const r: SeedResult = { seed, weights: v.label, steps: run.step, trainSeconds, discriminative, predictive, realPredictive, realDiscriminative, metrics, evalSeconds: (performance.now() - evalStarted) / 1000 };
     results.push(r);
     console.log(
       `${String(seed).padEnd(6)}${v.label.padEnd(12)}${String(r.steps).padStart(7)}${r.trainSeconds.toFixed(0).padStart(10)}${r.discriminative.toFixed(4).padStart(9)}` +
@@ -296,5 +317,6 @@ for (const label of [...new Set(results.map((r) => r.weights))]) {
   console.log(`discriminative score       ${summary((r) => r.discriminative).padEnd(22)}${p.discriminative[0]} ± ${p.discriminative[1]}`);
   console.log(`predictive score           ${summary((r) => r.predictive).padEnd(22)}${p.predictive[0]} ± ${p.predictive[1]}`);
   console.log(`predictive, real data      ${summary((r) => r.realPredictive).padEnd(22)}${p.realPredictive}`);
+  if (rows.every((r) => r.realDiscriminative !== undefined)) console.log(`discriminative, real data  ${summary((r) => r.realDiscriminative!)}`);
 }
-console.log('lower is better; "predictive, real data" trains and tests on the real windows (the floor).');
+console.log('lower is better; "predictive, real data" trains and tests on the real windows (the floor); "discriminative, real data" scores a second draw of real sines (the floor).');

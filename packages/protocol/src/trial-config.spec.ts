@@ -27,11 +27,12 @@ describe('TrialConfig', () => {
   });
 
   it('leaves training.selection off by default and names its invalid fields', () => {
-    expect(TrialConfig.parse({}).training.selection).toEqual({ every: 0, from: 0, repetitions: 3, iterations: 2000 });
-    expect(TrialConfig.parse({ training: { selection: { every: 1500, from: 14000 } } }).training.selection).toEqual({ every: 1500, from: 14000, repetitions: 3, iterations: 2000 });
-    const text = formatZodError(TrialConfig.safeParse({ training: { selection: { every: -1, repetitions: 0 } } }).error!);
+    expect(TrialConfig.parse({}).training.selection).toEqual({ every: 0, from: 0, repetitions: 3, iterations: 2000, finalists: 1, confirmRepetitions: 6 });
+    expect(TrialConfig.parse({ training: { selection: { every: 1500, from: 14000 } } }).training.selection).toEqual({ every: 1500, from: 14000, repetitions: 3, iterations: 2000, finalists: 1, confirmRepetitions: 6 });
+    const text = formatZodError(TrialConfig.safeParse({ training: { selection: { every: -1, repetitions: 0, finalists: 11 } } }).error!);
     expect(text).toContain('training.selection.every');
     expect(text).toContain('training.selection.repetitions');
+    expect(text).toContain('training.selection.finalists');
   });
 
   it('rejects a data section naming both a built-in data set and a file', () => {

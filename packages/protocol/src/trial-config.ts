@@ -171,6 +171,14 @@ export const SelectionConfig = z.object({
   repetitions: z.number().int().min(1).max(20).default(3),
   /** Adam steps per classifier training (TimeGAN's protocol: 2000). */
   iterations: z.number().int().min(1).max(100_000).default(2000),
+  /**
+   * How many of the lowest-scoring snapshots are scored again at the end with
+   * `confirmRepetitions` more classifiers each, the lowest mean over all its trainings winning;
+   * 1 keeps the lowest first score (a few classifiers can rank snapshots by luck).
+   */
+  finalists: z.number().int().min(1).max(10).default(1),
+  /** Classifier trainings added to each finalist. */
+  confirmRepetitions: z.number().int().min(1).max(20).default(6),
 });
 export type SelectionConfig = z.infer<typeof SelectionConfig>;
 

@@ -119,7 +119,7 @@ async function train(flags: TrainFlags): Promise<number> {
   // training.selection: a post-hoc classifier scores snapshots against the training windows (the
   // most windows, so the least noisy score); samples come from the lowest. One process only.
   const select = config.training.selection;
-  const selection = select.every > 0 && flags.workers === 1 ? new ClassifierSelection<TrainerState>(data.train, { seed: config.seed, repetitions: select.repetitions, classifier: { iterations: select.iterations } }) : undefined;
+  const selection = select.every > 0 && flags.workers === 1 ? new ClassifierSelection<TrainerState>(data.train, { seed: config.seed, repetitions: select.repetitions, finalists: select.finalists, confirmRepetitions: select.confirmRepetitions, classifier: { iterations: select.iterations } }) : undefined;
   if (select.every > 0 && flags.workers > 1) process.stderr.write('grugan train: training.selection runs in one process only; with --workers the samples come from the last step\n');
   const onStep = async (m: StepMetrics) => {
     const evaluation = evaluateAt(m.step) ? { eval: evaluateGenerator(trainer, evalReal, { seed: config.seed }) } : {};
@@ -161,7 +161,8 @@ async function train(flags: TrainFlags): Promise<number> {
     progress.stop();
     await flush();
     const seconds = (performance.now() - started) / 1000;
-    const selected = selection?.best;
+    const selected = selection?.confirm(); // the lowest score, or with finalists > 1 the lowest after a second look
+    const finalists = selection?.finalistSteps ?? [];
     if (selected) {
       await saveTo(join(out, RUN_FILES.selected), selected.state);
       trainer.setState(selected.state); // samples.csv from the selected snapshot
@@ -176,7 +177,7 @@ async function train(flags: TrainFlags): Promise<number> {
       backend,
       workers: flags.workers,
       finishedAt: new Date().toISOString(),
-      ...(selected ? { selected: { step: selected.step, score: selected.score } } : {}),
+      ...(selected ? { selected: { step: selected.step, score: selected.score, ...(finalists.length > 1 ? { finalists } : {}) } } : {}),
     };
     await writeFile(join(out, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
     lines = [
@@ -186,7 +187,9 @@ async function train(flags: TrainFlags): Promise<number> {
       `steps/s    ${(step / seconds).toFixed(2)}`,
       `backend    ${backend}${flags.workers > 1 ? ` x ${flags.workers} workers` : ''}`,
       `data       ${data.source} (${data.train.count} train / ${data.test.count} test windows)`,
-      ...(selected ? [`samples    from step ${selected.step} (selection score ${selected.score.toFixed(4)} of ${selection!.scores.length} scored; ${RUN_FILES.selected})`] : []),
+      ...(selected
+        ? [`samples    from step ${selected.step} (selection score ${selected.score.toFixed(4)} of ${selection!.scores.length} scored${finalists.length > 1 ? `, confirmed among steps ${finalists.join(', ')}` : ''}; ${RUN_FILES.selected})`]
+        : []),
       `output     ${out}`,
     ];
     exitCode = status === 'succeeded' ? 0 : status === 'stopped' ? 130 : 3;

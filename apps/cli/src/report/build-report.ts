@@ -69,7 +69,7 @@ export async function buildRunReport(opts: RunReportOptions): Promise<RunReport>
   const seed = config.seed;
   const sections: Section[] = [
     metricsSection({ real: realWindows, synthetic, evalFile, evalPath, dir }),
-    lossSection(log, config.model.kind, metricsPath),
+    lossSection(log, config.model.kind, metricsPath, 'value' in summary ? summary.value.selected : undefined),
     dataSection({ real: realWindows, synthetic, scaler: real.scaler, seed }),
     embeddingSection({ real: realWindows, synthetic, samples: opts.samples ?? DEFAULT_REPORT_SAMPLES, seed }),
   ];

@@ -8,6 +8,7 @@
  * bounds the SVG and smooths the GAN's step-to-step noise.
  */
 import type { MetricsLog, StepMetricsLine } from '../metrics-log.js';
+import type { TrainSummary } from '../run-files.js';
 import { lossCurveSpec, lossTermsSpec, type LossPoint } from './charts.js';
 import type { Section } from './section.js';
 
@@ -39,7 +40,11 @@ function series(steps: StepMetricsLine[], name: string, value: (m: StepMetricsLi
   return bucketMeans(raw, MAX_POINTS).map((p) => ({ ...p, series: name }));
 }
 
-export function lossSection(log: MetricsLog, modelKind: string, metricsPath: string): Section {
+/**
+ * `selected`: summary.json's record of the snapshot samples come from (absent for runs without
+ * one); with finalists it need not be the lowest first score in metrics.jsonl.
+ */
+export function lossSection(log: MetricsLog, modelKind: string, metricsPath: string, selected?: TrainSummary['selected']): Section {
   const section: Section = { title: 'Training losses', figures: [], tables: [], notes: [] };
   if (log.skipped > 0) {
     section.notes.push(`Skipped ${log.skipped} malformed line(s) of ${metricsPath} (first: ${log.firstProblem}).`);
@@ -83,10 +88,13 @@ export function lossSection(log: MetricsLog, modelKind: string, metricsPath: str
   const scored = log.steps.filter((m) => m.selection !== undefined);
   if (scored.length > 0) {
     const best = scored.reduce((a, b) => (b.selection! < a.selection! ? b : a));
+    const chosen = selected?.finalists
+      ? `step ${selected.step}, the lowest after the finalists (steps ${selected.finalists.join(', ')}) were scored again (${selected.score.toFixed(4)})`
+      : `step ${best.step}, the lowest (${best.selection!.toFixed(4)})`;
     section.figures.push({
       id: 'selection',
       spec: lossTermsSpec(series(scored, 'selection', (m) => m.selection), ['selection'], 'Selection: discriminative score of the sampling weights'),
-      caption: `training.selection scored ${scored.length} snapshot(s) against the training windows; samples come from step ${best.step}, the lowest (${best.selection!.toFixed(4)}).`,
+      caption: `training.selection scored ${scored.length} snapshot(s) against the training windows; samples come from ${chosen}.`,
     });
   }
   return section;

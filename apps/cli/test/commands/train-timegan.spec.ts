@@ -75,16 +75,23 @@ describe('grugan train --config (model.kind: timegan)', () => {
     for (const term of ['aeLoss', 'supervised', 'gMoments', 'eLoss']) expect(html).toContain(`>${term}</text>`);
   });
 
-  it('with training.selection, samples from the snapshot a classifier scored lowest', async () => {
-    const selectPath = join(dir, 'select.yaml');
+  /**
+   * Trains 10 steps (2 + 2 pre-training, 6 joint) with snapshots scored at steps 6, 8 and 10 (the
+   * last), `extra` lines added to training.selection; returns the run and its scored step records.
+   */
+  async function trainSelecting(name: string, extra = '') {
+    const selectPath = join(dir, `${name}.yaml`);
     const base = await readFile(configPath, 'utf8');
-    // 10 steps: 2 + 2 pre-training, 6 joint; snapshots scored at steps 6, 8 and 10 (the last).
-    await writeFile(selectPath, base.replace('  steps: 6', '  steps: 10\n  emaDecay: 0.9\n  selection:\n    every: 2\n    from: 6\n    repetitions: 1\n    iterations: 30'));
-    const out = join(dir, 'selected');
+    await writeFile(selectPath, base.replace('  steps: 6', `  steps: 10\n  emaDecay: 0.9\n  selection:\n    every: 2\n    from: 6\n    repetitions: 1\n    iterations: 30${extra}`));
+    const out = join(dir, name);
     const r = await runCli(['train', '--config', selectPath, '--seed', '3', '--out', out, '--samples', '4']);
     expect(r.code, r.stderr).toBe(0);
     const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    const scored = metrics.filter((m) => m.selection !== undefined);
+    return { r, out, scored: metrics.filter((m) => m.selection !== undefined) };
+  }
+
+  it('with training.selection, samples from the snapshot a classifier scored lowest', async () => {
+    const { r, out, scored } = await trainSelecting('selected');
     expect(scored.map((m) => m.step)).toEqual([6, 8, 10]);
     for (const m of scored) expect(m.selection >= 0 && m.selection <= 0.5).toBe(true);
     const best = scored.reduce((a, b) => (b.selection < a.selection ? b : a));
@@ -104,6 +111,22 @@ describe('grugan train --config (model.kind: timegan)', () => {
     expect(parseCsv(await readFile(again, 'utf8')).feature0).toEqual(parseCsv(await readFile(join(out, 'samples.csv'), 'utf8')).feature0);
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(html).toContain(`training.selection scored 3 snapshot(s) against the training windows; samples come from step ${best.step}`);
+  });
+
+  it('with selection finalists, scores the lowest few again and samples from the lowest mean', async () => {
+    const { r, out, scored } = await trainSelecting('finalists', '\n    finalists: 2\n    confirmRepetitions: 2');
+    scored.sort((a, b) => a.selection - b.selection);
+    const finalists = scored.slice(0, 2).map((m) => m.step);
+
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    expect(summary.selected.finalists).toEqual(finalists);
+    expect(finalists).toContain(summary.selected.step);
+    // Its score is the mean over 3 classifiers now, not its first score alone.
+    expect(summary.selected.score).not.toBe(scored.find((m) => m.step === summary.selected.step).selection);
+    expect(r.stdout).toContain(`samples    from step ${summary.selected.step} (selection score ${summary.selected.score.toFixed(4)} of 3 scored, confirmed among steps ${finalists.join(', ')}; selected.grugan)`);
+    expect((await loadCheckpoint(join(out, 'selected.grugan'))).trainer.step).toBe(summary.selected.step);
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain(`samples come from step ${summary.selected.step}, the lowest after the finalists (steps ${finalists.join(', ')}) were scored again`);
   });
 
   it('trains with two data-parallel ranks', async () => {

@@ -79,6 +79,50 @@ describe('ClassifierSelection', () => {
 
   it('rejects a repetition count that is not a positive integer', () => {
     expect(() => new ClassifierSelection(real, { seed: 1, repetitions: 0 })).toThrow(/repetitions must be a positive integer/);
+    expect(() => new ClassifierSelection(real, { seed: 1, finalists: 1.5 })).toThrow(/finalists must be a positive integer/);
+    expect(() => new ClassifierSelection(real, { seed: 1, confirmRepetitions: 0 })).toThrow(/confirmRepetitions must be a positive integer/);
+  });
+});
+
+describe('ClassifierSelection.confirm', () => {
+  const real = sines(1);
+  // Each snapshot's windows: a pool as large as the real data, so a snapshot generates exactly its pool.
+  const near = (seed: number, noise: number): WindowedData => {
+    const s = sines(seed);
+    const rng = new Rng(seed + 100);
+    return { ...s, windows: s.windows.map((v) => v + noise * (rng.uniform() - 0.5)) };
+  };
+
+  it('keeps the lowest few snapshots and chooses by the mean over the first and the added classifiers', () => {
+    const selection = new ClassifierSelection<number>(real, { seed: 3, repetitions: 1, finalists: 2, confirmRepetitions: 2, classifier: CLASSIFIER });
+    const pools = [uniformNoise(real, 5), near(2, 0.3), near(4, 0.6), uniformNoise(real, 6), near(7, 0.2)];
+    const captured: number[] = [];
+    const firstLook = pools.map((pool, i) => selection.consider(i, generatorOf(pool), () => (captured.push(i), i)).score);
+    // Captured whenever a snapshot entered the two lowest so far: never the pure-noise one after two better ones.
+    const lowestTwo = [...firstLook.keys()].sort((a, b) => firstLook[a] - firstLook[b]).slice(0, 2);
+    expect(selection.finalistSteps).toEqual(lowestTwo);
+    expect(captured).not.toContain(3);
+    expect(selection.best!.step).toBe(lowestTwo[0]);
+
+    const chosen = selection.confirm()!;
+    const at = (i: number, s: number) => discriminativeScore(real, pools[i], { ...CLASSIFIER, seed: s }).score;
+    const meanOf = (i: number) => (at(i, 3 + SELECTION_SEED_OFFSET) + at(i, 4 + SELECTION_SEED_OFFSET) + at(i, 5 + SELECTION_SEED_OFFSET)) / 3;
+    const expected = lowestTwo.reduce((a, b) => (meanOf(b) < meanOf(a) ? b : a));
+    expect(chosen.step).toBe(expected);
+    expect(chosen.state).toBe(expected);
+    expect(chosen.score).toBeCloseTo(meanOf(expected), 6);
+    expect(selection.confirmed).toBe(chosen);
+    expect(selection.confirm()).toBe(chosen); // no second round of classifiers
+  });
+
+  it('with one finalist returns the lowest first score without more scoring, and nothing before any snapshot', () => {
+    const selection = new ClassifierSelection<string>(real, { seed: 3, repetitions: 1, classifier: CLASSIFIER });
+    expect(selection.confirm()).toBeUndefined();
+    selection.consider(1, generatorOf(uniformNoise(real, 5)), () => 'noise');
+    selection.consider(2, generatorOf(near(2, 0.3)), () => 'sines');
+    const chosen = selection.confirm()!;
+    // The same score to the last bit: more classifiers would have moved the mean.
+    expect(chosen).toMatchObject({ step: selection.best!.step, score: selection.best!.score, state: selection.best!.state });
   });
 });
 

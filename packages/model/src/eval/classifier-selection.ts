@@ -8,6 +8,10 @@
  * to end decides much of a run's result. The distribution metrics are cheaper but do not pick the
  * snapshots a classifier prefers (lowest MMD² was measured not to; bench/QUALITY.md).
  *
+ * The lowest of many noisy scores is partly luck (a few classifiers per snapshot), so with
+ * `finalists` > 1 the lowest few snapshots keep their windows, and `confirm()` scores each of them
+ * with more classifiers and chooses by the mean of all of a finalist's scores.
+ *
  * The selection draws its own noise (stream 'selection') and trains its classifiers with seeds
  * `seed + SELECTION_SEED_OFFSET + r`, so a final evaluation with the usual seeds scores the chosen
  * weights on samples and classifiers the choice never saw.
@@ -45,6 +49,10 @@ export interface ClassifierSelectionOptions {
   classifier?: Omit<DiscriminativeOptions, 'seed'>;
   /** Windows generated per snapshot; default as many as `real` has. */
   maxSamples?: number;
+  /** How many of the lowest-scoring snapshots `confirm()` scores again; default 1 (no second look). */
+  finalists?: number;
+  /** Classifier trainings `confirm()` adds to each finalist; default 6. */
+  confirmRepetitions?: number;
 }
 
 /** One scored snapshot. */
@@ -56,41 +64,88 @@ export interface SelectionScore {
   seconds: number;
 }
 
+/** A snapshot among the lowest-scoring few: its windows and every classifier score it got. */
+interface Finalist<S> {
+  scored: SelectionScore;
+  state: S;
+  windows: WindowedData;
+  values: number[];
+}
+
 export class ClassifierSelection<S> {
   /** Every snapshot scored, in order. */
   readonly scores: SelectionScore[] = [];
   /** The lowest-scoring snapshot so far and what `consider` captured for it. */
   best?: SelectionScore & { state: S };
+  /** After `confirm()`: the finalist with the lowest mean over all its classifier trainings. */
+  confirmed?: SelectionScore & { state: S };
   private readonly repetitions: number;
+  private readonly finalistCount: number;
+  private readonly confirmRepetitions: number;
+  /** The `finalistCount` lowest-scoring snapshots, lowest first. */
+  private finalists: Finalist<S>[] = [];
 
   constructor(
     private readonly real: WindowedData,
     private readonly opts: ClassifierSelectionOptions,
   ) {
-    this.repetitions = opts.repetitions ?? 3;
-    if (!Number.isInteger(this.repetitions) || this.repetitions < 1) {
-      throw new EvalError(EvalErrorCode.BadOption, `repetitions must be a positive integer, got ${this.repetitions}`);
-    }
+    this.repetitions = positiveInteger('repetitions', opts.repetitions ?? 3);
+    this.finalistCount = positiveInteger('finalists', opts.finalists ?? 1);
+    this.confirmRepetitions = positiveInteger('confirmRepetitions', opts.confirmRepetitions ?? 6);
   }
 
   /**
    * Generates windows with the trainer's sampling weights (its weight average where it keeps
-   * one), scores them, and keeps `capture()` when they score lowest so far. Returns the score.
+   * one), scores them, and keeps `capture()` when they are among the `finalists` lowest so far.
+   * Returns the score.
    */
   consider(step: number, trainer: SelectionTrainer, capture: () => S): SelectionScore {
     const started = performance.now();
-    const synthetic = this.generate(trainer);
-    const base = this.opts.seed + SELECTION_SEED_OFFSET;
-    const score = repeatScore(this.repetitions, base, (s) => discriminativeScore(this.real, synthetic, { ...this.opts.classifier, seed: s }).score).mean;
+    const windows = this.generate(trainer);
+    const { mean: score, values } = this.score(windows, 0, this.repetitions);
     const scored = { step, score, seconds: (performance.now() - started) / 1000 };
     this.scores.push(scored);
-    if (this.best === undefined || score < this.best.score) this.best = { ...scored, state: capture() };
+    const rank = this.finalists.findIndex((f) => score < f.scored.score);
+    const at = rank === -1 ? this.finalists.length : rank;
+    if (at < this.finalistCount) {
+      this.finalists.splice(at, 0, { scored, state: capture(), windows, values });
+      this.finalists.length = Math.min(this.finalists.length, this.finalistCount);
+      if (at === 0) this.best = { ...scored, state: this.finalists[0].state };
+    }
     return scored;
+  }
+
+  /**
+   * Scores each finalist with `confirmRepetitions` more classifiers (the same fresh seeds for
+   * each, so they are compared on equal terms) and returns the one with the lowest mean over all
+   * its trainings; with one finalist, that one without more scoring. Undefined before any
+   * `consider`. Scores once: later calls return the same choice.
+   */
+  confirm(): (SelectionScore & { state: S }) | undefined {
+    if (this.confirmed !== undefined || this.finalists.length === 0) return this.confirmed;
+    if (this.finalists.length > 1) {
+      for (const f of this.finalists) f.values.push(...this.score(f.windows, this.repetitions, this.confirmRepetitions).values);
+    }
+    const mean = (f: Finalist<S>) => f.values.reduce((a, v) => a + v, 0) / f.values.length;
+    const chosen = this.finalists.reduce((a, f) => (mean(f) < mean(a) ? f : a));
+    this.confirmed = { ...chosen.scored, score: mean(chosen), state: chosen.state };
+    return this.confirmed;
+  }
+
+  /** Steps of the finalists, lowest first-look score first. */
+  get finalistSteps(): number[] {
+    return this.finalists.map((f) => f.scored.step);
   }
 
   /** Seconds the last `consider` took (0 before the first): what one more would cost. */
   get lastSeconds(): number {
     return this.scores.at(-1)?.seconds ?? 0;
+  }
+
+  /** Classifier trainings `first` … `first + count − 1` of the selection's seeds on `synthetic`. */
+  private score(synthetic: WindowedData, first: number, count: number) {
+    const base = this.opts.seed + SELECTION_SEED_OFFSET + first;
+    return repeatScore(count, base, (s) => discriminativeScore(this.real, synthetic, { ...this.opts.classifier, seed: s }).score);
   }
 
   private generate(trainer: SelectionTrainer): WindowedData {
@@ -101,4 +156,9 @@ export class ClassifierSelection<S> {
     const windows = generateWindows(trainer, new Rng(this.opts.seed, 'selection'), n, real.seqLen, labels);
     return { windows, count: n, seqLen: real.seqLen, features: real.features, columns: real.columns };
   }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new EvalError(EvalErrorCode.BadOption, `${name} must be a positive integer, got ${value}`);
+  return value;
 }
