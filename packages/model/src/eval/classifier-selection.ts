@@ -64,11 +64,14 @@ export interface SelectionScore {
   seconds: number;
 }
 
-/** A snapshot among the lowest-scoring few: its windows and every classifier score it got. */
+/**
+ * A snapshot among the lowest-scoring few: every classifier score it got and, where `confirm()`
+ * will score it again (finalists > 1), its windows (as many as the real data: not kept otherwise).
+ */
 interface Finalist<S> {
   scored: SelectionScore;
   state: S;
-  windows: WindowedData;
+  windows?: WindowedData;
   values: number[];
 }
 
@@ -108,7 +111,7 @@ export class ClassifierSelection<S> {
     const rank = this.finalists.findIndex((f) => score < f.scored.score);
     const at = rank === -1 ? this.finalists.length : rank;
     if (at < this.finalistCount) {
-      this.finalists.splice(at, 0, { scored, state: capture(), windows, values });
+      this.finalists.splice(at, 0, { scored, state: capture(), windows: this.finalistCount > 1 ? windows : undefined, values });
       this.finalists.length = Math.min(this.finalists.length, this.finalistCount);
       if (at === 0) this.best = { ...scored, state: this.finalists[0].state };
     }
@@ -124,7 +127,7 @@ export class ClassifierSelection<S> {
   confirm(): (SelectionScore & { state: S }) | undefined {
     if (this.confirmed !== undefined || this.finalists.length === 0) return this.confirmed;
     if (this.finalists.length > 1) {
-      for (const f of this.finalists) f.values.push(...this.score(f.windows, this.repetitions, this.confirmRepetitions).values);
+      for (const f of this.finalists) f.values.push(...this.score(f.windows!, this.repetitions, this.confirmRepetitions).values);
     }
     const mean = (f: Finalist<S>) => f.values.reduce((a, v) => a + v, 0) / f.values.length;
     const chosen = this.finalists.reduce((a, f) => (mean(f) < mean(a) ? f : a));
