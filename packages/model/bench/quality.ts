@@ -69,6 +69,7 @@ import {
   repeatScore,
   runTraining,
   selectBackend,
+  selectionOptions,
   WeightAverage,
   type DistributionMetrics,
   type StepMetrics,
@@ -223,10 +224,7 @@ for (let k = 0; k < seeds; k++) {
   let averages: WeightAverage[] = [];
   // Snapshots scored in the model's own units (the scaled windows), with their own noise and classifier seeds.
   const select = config.training.selection;
-  const selection =
-    selectTicks > 0
-      ? new ClassifierSelection<TrainerState>(scaled, { seed, repetitions: select.repetitions, finalists: select.finalists, confirmRepetitions: select.confirmRepetitions, classifier: { iterations: select.iterations } })
-      : undefined;
+  const selection = selectTicks > 0 ? new ClassifierSelection<TrainerState>(scaled, selectionOptions(select, seed)) : undefined;
   // What confirming the finalists will cost, from what one scoring cost (none with one finalist).
   const confirmSeconds = () => (select.finalists > 1 ? (select.finalists * select.confirmRepetitions * (selection?.lastSeconds ?? 0)) / select.repetitions : 0);
   const tickSeconds = ((1 - selectFrom) * budgetSeconds) / Math.max(1, selectTicks);

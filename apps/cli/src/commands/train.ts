@@ -20,6 +20,7 @@ import {
   saveCheckpoint,
   selectBackend,
   selectionDue,
+  selectionOptions,
   type PreparedData,
   type StepMetrics,
   type TrainerState,
@@ -119,7 +120,7 @@ async function train(flags: TrainFlags): Promise<number> {
   // training.selection: a post-hoc classifier scores snapshots against the training windows (the
   // most windows, so the least noisy score); samples come from the lowest. One process only.
   const select = config.training.selection;
-  const selection = select.every > 0 && flags.workers === 1 ? new ClassifierSelection<TrainerState>(data.train, { seed: config.seed, repetitions: select.repetitions, finalists: select.finalists, confirmRepetitions: select.confirmRepetitions, classifier: { iterations: select.iterations } }) : undefined;
+  const selection = select.every > 0 && flags.workers === 1 ? new ClassifierSelection<TrainerState>(data.train, selectionOptions(select, config.seed)) : undefined;
   if (select.every > 0 && flags.workers > 1) process.stderr.write('grugan train: training.selection runs in one process only; with --workers the samples come from the last step\n');
   const onStep = async (m: StepMetrics) => {
     const evaluation = evaluateAt(m.step) ? { eval: evaluateGenerator(trainer, evalReal, { seed: config.seed }) } : {};

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateSines } from '../data/sines.js';
 import { Rng } from '../rng.js';
 import type { WindowedData } from '../types.js';
-import { ClassifierSelection, SELECTION_SEED_OFFSET, selectionDue } from './classifier-selection.js';
+import { ClassifierSelection, SELECTION_SEED_OFFSET, selectionDue, selectionOptions } from './classifier-selection.js';
 import { discriminativeScore } from './discriminative.js';
 
 // Short classifier trainings (as post-hoc.spec.ts): 12-step windows, lr 1e-2, 100 iterations.
@@ -139,5 +139,12 @@ describe('selectionDue', () => {
   it('never scores when off, nor a last step before `from`', () => {
     expect(due(0, 0, 12)).toEqual([]);
     expect(due(3, 20, 12)).toEqual([]);
+  });
+});
+
+describe('selectionOptions', () => {
+  it('passes training.selection on to the selection, with the run seed', () => {
+    const select = { every: 5, from: 10, repetitions: 2, iterations: 300, finalists: 3, confirmRepetitions: 4 };
+    expect(selectionOptions(select, 17)).toEqual({ seed: 17, repetitions: 2, finalists: 3, confirmRepetitions: 4, classifier: { iterations: 300 } });
   });
 });

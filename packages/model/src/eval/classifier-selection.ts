@@ -55,6 +55,12 @@ export interface ClassifierSelectionOptions {
   confirmRepetitions?: number;
 }
 
+/** The options `training.selection` gives a run seeded `seed` (its `every` / `from` say when, not how). */
+export function selectionOptions(select: SelectionConfig, seed: number): ClassifierSelectionOptions {
+  const { repetitions, finalists, confirmRepetitions, iterations } = select;
+  return { seed, repetitions, finalists, confirmRepetitions, classifier: { iterations } };
+}
+
 /** One scored snapshot. */
 export interface SelectionScore {
   step: number;

@@ -6,7 +6,7 @@ export { correlationDistance, featureCorrelation } from './correlation.js';
 export { mmdRbf, type MmdOptions, type MmdResult } from './mmd.js';
 export { distributionMetrics, type DistributionMetrics, type DistributionMetricsOptions } from './distribution-metrics.js';
 export { evaluateGenerator, generateLike, type TrainingEvalOptions } from './training-eval.js';
-export { ClassifierSelection, selectionDue, SELECTION_SEED_OFFSET, type ClassifierSelectionOptions, type SelectionScore } from './classifier-selection.js';
+export { ClassifierSelection, selectionDue, selectionOptions, SELECTION_SEED_OFFSET, type ClassifierSelectionOptions, type SelectionScore } from './classifier-selection.js';
 export { PostHocGru, PostHocTrainer, postHocUnits } from './post-hoc-gru.js';
 export { discriminativeScore, MIN_DISCRIMINATIVE_WINDOWS, type DiscriminativeOptions, type DiscriminativeResult } from './discriminative.js';
 export { predictiveScore, nextStepTask, type PredictiveOptions, type PredictiveResult } from './predictive.js';
