@@ -22,8 +22,7 @@ import type { Trainer } from '../trainer/trainer.js';
 import { generateWindows } from '../trainer/generate-windows.js';
 import type { WindowedData } from '../types.js';
 import { discriminativeScore, type DiscriminativeOptions } from './discriminative.js';
-import { EvalError, EvalErrorCode } from './errors.js';
-import { repeatScore } from './post-hoc-scores.js';
+import { meanStd, positiveInteger, repeatScore } from './post-hoc-scores.js';
 
 /** Added to the run's seed for the selection's classifiers (final scores use seed + 0 … 4). */
 export const SELECTION_SEED_OFFSET = 10_000;
@@ -84,8 +83,6 @@ interface Finalist<S> {
 export class ClassifierSelection<S> {
   /** Every snapshot scored, in order. */
   readonly scores: SelectionScore[] = [];
-  /** The lowest-scoring snapshot so far and what `consider` captured for it. */
-  best?: SelectionScore & { state: S };
   /** After `confirm()`: the finalist with the lowest mean over all its classifier trainings. */
   confirmed?: SelectionScore & { state: S };
   private readonly repetitions: number;
@@ -119,7 +116,6 @@ export class ClassifierSelection<S> {
     if (at < this.finalistCount) {
       this.finalists.splice(at, 0, { scored, state: capture(), windows: this.finalistCount > 1 ? windows : undefined, values });
       this.finalists.length = Math.min(this.finalists.length, this.finalistCount);
-      if (at === 0) this.best = { ...scored, state: this.finalists[0].state };
     }
     return scored;
   }
@@ -135,10 +131,16 @@ export class ClassifierSelection<S> {
     if (this.finalists.length > 1) {
       for (const f of this.finalists) f.values.push(...this.score(f.windows!, this.repetitions, this.confirmRepetitions).values);
     }
-    const mean = (f: Finalist<S>) => f.values.reduce((a, v) => a + v, 0) / f.values.length;
+    const mean = (f: Finalist<S>) => meanStd(f.values).mean;
     const chosen = this.finalists.reduce((a, f) => (mean(f) < mean(a) ? f : a));
     this.confirmed = { ...chosen.scored, score: mean(chosen), state: chosen.state };
     return this.confirmed;
+  }
+
+  /** The lowest-scoring snapshot so far and what `consider` captured for it. */
+  get best(): (SelectionScore & { state: S }) | undefined {
+    const lowest = this.finalists[0];
+    return lowest && { ...lowest.scored, state: lowest.state };
   }
 
   /** Steps of the finalists, lowest first-look score first. */
@@ -165,9 +167,4 @@ export class ClassifierSelection<S> {
     const windows = generateWindows(trainer, new Rng(this.opts.seed, 'selection'), n, real.seqLen, labels);
     return { windows, count: n, seqLen: real.seqLen, features: real.features, columns: real.columns };
   }
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new EvalError(EvalErrorCode.BadOption, `${name} must be a positive integer, got ${value}`);
-  return value;
 }

@@ -27,11 +27,15 @@ export function meanStd(values: number[]): { mean: number; std: number } {
   return { mean, std: Math.sqrt(variance) };
 }
 
+/** `value` when it is a positive integer; otherwise an EvalError naming the option. */
+export function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new EvalError(EvalErrorCode.BadOption, `${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
 /** Runs `measure(seed)` for seeds seed, seed + 1, ... `repetitions` times and summarises. */
 export function repeatScore(repetitions: number, seed: number, measure: (seed: number) => number): ScoreSummary {
-  if (!Number.isInteger(repetitions) || repetitions < 1) {
-    throw new EvalError(EvalErrorCode.BadOption, `repetitions must be a positive integer, got ${repetitions}`);
-  }
+  positiveInteger('repetitions', repetitions);
   const started = performance.now();
   const values: number[] = [];
   for (let r = 0; r < repetitions; r++) values.push(measure(seed + r));
