@@ -8,9 +8,10 @@
  * sampling from a weight average (decay 0.998 on sines, 0.995 on stocks), and of that average's
  * snapshots at 8 ticks over the second half of the budget (and the end) the one post-hoc
  * classifiers score lowest: the 4 lowest first scores are scored again and the lowest mean wins
- * (`--select-ticks`, training.selection.finalists). Discriminative on sines 0.0136 ± 0.0064
- * (TimeGAN 0.011; the average at the end of the same runs 0.0146; five classifier trainings per
- * seed; other rounds of near configurations 0.0118–0.0230, bench/QUALITY.md) and 0.036 ± 0.005
+ * (`--select-ticks`, training.selection.finalists; five classifiers per first look,
+ * training.selection.repetitions). Discriminative on sines 0.0106 ± 0.0027 (TimeGAN 0.011; the
+ * average at the end of the same runs 0.0159; five classifier trainings per seed; one round, seeds
+ * 45–47; other rounds of near configurations 0.0118–0.0230, bench/QUALITY.md) and 0.036 ± 0.005
  * on stocks (TimeGAN 0.102; the average without selection, one classifier training per seed,
  * about 9400 joint iterations); 0.49 for the plain GRU-GAN default. `--kind grugan`
  * measures the plain default instead.
@@ -132,11 +133,13 @@ for (const d of emaDecays) if (!(d > 0 && d < 1)) throw new Error(`--ema takes d
  * comment. The weight average's decay is per data set: 0.998 was the better one on sines in both
  * rounds that compared it (bench/QUALITY.md) but was never run on stocks, where 0.995 is measured
  * best. The four finalists: a second look beat the lowest first score in each of three rounds.
+ * Five classifiers per first look (three by default): the one round that compared them on the
+ * same seeds went from 0.0134 to 0.0106 (bench/QUALITY.md).
  */
 const BEST_CONFIG = {
   model: { kind: 'timegan', hiddenSize: 24, layers: 3, timegan: { embeddingSteps: 4000, supervisedSteps: 4000 } },
   // More steps than 60 minutes allow on 2 cores: the budget ends the joint phase.
-  training: { batchSize: 128, steps: 60_000, emaDecay: dataset === 'sines' ? 0.998 : 0.995, selection: { finalists: 4 } },
+  training: { batchSize: 128, steps: 60_000, emaDecay: dataset === 'sines' ? 0.998 : 0.995, selection: { finalists: 4, repetitions: 5 } },
 } as const;
 
 const kind = args.kind ?? 'timegan';
