@@ -133,8 +133,9 @@ for (const d of emaDecays) if (!(d > 0 && d < 1)) throw new Error(`--ema takes d
  * comment. The weight average's decay is per data set: 0.998 was the better one on sines in both
  * rounds that compared it (bench/QUALITY.md) but was never run on stocks, where 0.995 is measured
  * best. The four finalists: a second look beat the lowest first score in each of three rounds.
- * Five classifiers per first look (three by default): the one round that compared them on the
- * same seeds went from 0.0134 to 0.0106 (bench/QUALITY.md).
+ * Five classifiers per first look (three by default): on the same seeds 0.0106 against 0.0134
+ * with three (that round sampled the 0.999 average, which tied 0.998 at the end), one round each
+ * (bench/QUALITY.md).
  */
 const BEST_CONFIG = {
   model: { kind: 'timegan', hiddenSize: 24, layers: 3, timegan: { embeddingSteps: 4000, supervisedSteps: 4000 } },
